@@ -1,0 +1,100 @@
+# Pride: build everything out of tree under build/.
+#   make run [SYSTEM=name]   build and boot examples/<name> in QEMU
+#   make test                build and run every test
+#   make bench               instruction-count benchmarks (QEMU -icount)
+
+BUILD  ?= build
+SYSTEM ?= hello
+CROSS  ?= aarch64-linux-gnu-
+TCC    := $(CROSS)gcc
+HOSTCC ?= gcc
+
+PRIDE      := $(BUILD)/bin/pride
+PRIDE_ASAN := $(BUILD)/bin/pride-asan
+KERNEL_ELF := $(BUILD)/kernel/kernel.elf
+LIBMICROKIT := $(BUILD)/libmicrokit/libmicrokit.a
+CRT0       := $(BUILD)/libmicrokit/crt0.o
+DEPS_STAMP := $(BUILD)/.deps-installed
+
+QEMU       := qemu-system-aarch64
+QEMU_FLAGS := -machine virt -cpu cortex-a53 -m 512M -nographic -nic none
+
+TARGET_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
+                 -fno-pic -fno-stack-protector -mcpu=cortex-a53 -Iinclude
+TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none
+KERNEL_CFLAGS := $(TARGET_CFLAGS) -mgeneral-regs-only -Ikernel/include \
+                 -Ikernel/arch/aarch64/include
+PD_CFLAGS := $(TARGET_CFLAGS) -Ilibmicrokit/include
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all deps run test bench clean images
+all: $(DEPS_STAMP) $(PRIDE) $(PRIDE_ASAN) $(KERNEL_ELF) $(LIBMICROKIT) images
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/install-deps.sh
+	bash scripts/install-deps.sh
+	@mkdir -p $(@D) && touch $@
+
+# Host build tool.
+TOOL_SRCS := $(wildcard tool/*.c)
+TOOL_HDRS := $(wildcard tool/*.h) include/pride/bootspec.h
+$(PRIDE): $(TOOL_SRCS) $(TOOL_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(TOOL_SRCS)
+$(PRIDE_ASAN): $(TOOL_SRCS) $(TOOL_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) $(SANITIZE) -o $@ $(TOOL_SRCS)
+
+# Kernel.
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/aarch64/*.c kernel/arch/aarch64/*.S)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+KERNEL_HDRS := $(wildcard include/pride/*.h kernel/include/kernel/*.h \
+                          kernel/arch/aarch64/include/arch/*.h)
+$(BUILD)/kernel/%.o: kernel/% $(KERNEL_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(TCC) $(KERNEL_CFLAGS) -c -o $@ $<
+$(KERNEL_ELF): $(KERNEL_OBJS) kernel/arch/aarch64/kernel.ld
+	$(TCC) $(TARGET_LDFLAGS) -T kernel/arch/aarch64/kernel.ld -o $@ $(KERNEL_OBJS)
+
+# libmicrokit.
+LIBMK_HDRS := libmicrokit/include/microkit.h include/pride/syscall.h
+$(BUILD)/libmicrokit/%.o: libmicrokit/% $(LIBMK_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(TCC) $(PD_CFLAGS) -c -o $@ $<
+$(CRT0): $(BUILD)/libmicrokit/crt0.S.o
+	cp $< $@
+$(LIBMICROKIT): $(BUILD)/libmicrokit/main.c.o
+	$(CROSS)ar rcs $@ $^
+
+# Systems: every directory with a <name>.system under examples/, bench/ and
+# tests/systems/. Each .c file in it is one PD program.
+SYSTEM_DIRS := $(patsubst %/,%,$(dir $(wildcard examples/*/*.system bench/*/*.system \
+                                                 tests/systems/*/*.system)))
+PD_LINK := $(CRT0) $(LIBMICROKIT) libmicrokit/microkit.ld
+$(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS)
+	@mkdir -p $(@D)
+	$(TCC) $(PD_CFLAGS) $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
+	    $(CRT0) $< $(LIBMICROKIT) -lgcc
+
+define system_rules
+$(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $(wildcard $(1)/*.h)
+$(BUILD)/$(1)/$(notdir $(1)).img: $(1)/$(notdir $(1)).system \
+        $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) $(KERNEL_ELF) $(PRIDE)
+	$(PRIDE) build $$< -o $$@ --kernel $(KERNEL_ELF) $(BUILD)/$(1)
+endef
+$(foreach d,$(SYSTEM_DIRS),$(eval $(call system_rules,$(d))))
+IMAGES := $(foreach d,$(SYSTEM_DIRS),$(BUILD)/$(d)/$(notdir $(d)).img)
+images: $(IMAGES)
+
+run: all
+	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/examples/$(SYSTEM)/$(SYSTEM).img
+
+test: all
+	BUILD=$(abspath $(BUILD)) bash tests/run_all.sh
+
+bench: all
+	BUILD=$(abspath $(BUILD)) bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

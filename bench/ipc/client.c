@@ -1,0 +1,74 @@
+/* Runs each measurement loop and prints instructions per operation. */
+#include <microkit.h>
+
+#define SERVER 1
+#define PASSIVE_SERVER 2
+#define HIGH 3
+#define PEER 4
+#define ITERATIONS 100000
+
+static uint64_t pingpong_start, pingpong_rounds;
+
+static inline uint64_t instructions(void)
+{
+    uint64_t count;
+    __asm__ volatile("isb\n mrs %0, pmccntr_el0" : "=r"(count)::"memory");
+    return count;
+}
+
+static void put_dec(uint64_t v)
+{
+    char digits[20];
+    unsigned n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        microkit_dbg_putc(digits[--n]);
+}
+
+static void report(const char *name, uint64_t start)
+{
+    microkit_dbg_puts(name);
+    microkit_dbg_puts(": ");
+    put_dec((instructions() - start) / ITERATIONS);
+    microkit_dbg_putc('\n');
+}
+
+static void measure_ppc(const char *name, microkit_channel server)
+{
+    uint64_t start = instructions();
+    for (unsigned i = 0; i < ITERATIONS; i++)
+        microkit_ppcall(server, microkit_msginfo_new(0, 0));
+    report(name, start);
+}
+
+static void measure_wakeup(void)
+{
+    uint64_t start = instructions();
+    for (unsigned i = 0; i < ITERATIONS; i++)
+        microkit_notify(HIGH);
+    report("notify_wakeup_insns", start);
+}
+
+void init(void)
+{
+    measure_ppc("ppc_roundtrip_insns", SERVER);
+    measure_ppc("ppc_passive_roundtrip_insns", PASSIVE_SERVER);
+    measure_wakeup();
+    pingpong_start = instructions();
+    microkit_notify(PEER);
+}
+
+void notified(microkit_channel ch)
+{
+    if (ch != PEER)
+        return;
+    if (++pingpong_rounds < ITERATIONS) {
+        microkit_notify(PEER);
+        return;
+    }
+    report("notify_pingpong_insns", pingpong_start);
+    microkit_dbg_puts("bench: done\n");
+}

@@ -1,0 +1,46 @@
+/* Restarts its crashing child three times, then stops it. */
+#include <microkit.h>
+
+#define CHILD 0
+#define CHILD_ENTRY 0x200000 /* _start: first in .text (libmicrokit/microkit.ld) */
+#define MAX_RESTARTS 3
+
+static unsigned restarts;
+
+static void put_hex(uint64_t v)
+{
+    microkit_dbg_puts("0x");
+    for (int shift = 60; shift >= 0; shift -= 4)
+        microkit_dbg_putc("0123456789abcdef"[(v >> shift) & 0xf]);
+}
+
+void init(void)
+{
+    microkit_dbg_puts("parent: started\n");
+}
+
+void notified(microkit_channel ch)
+{
+    (void)ch;
+}
+
+seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo)
+{
+    (void)reply_msginfo;
+    microkit_dbg_puts("parent: child ");
+    microkit_dbg_putc((char)('0' + child));
+    microkit_dbg_puts(" faulted, kind ");
+    microkit_dbg_putc((char)('0' + microkit_msginfo_get_label(msginfo)));
+    microkit_dbg_puts(" at address ");
+    put_hex(microkit_mr_get(FAULT_MR_ADDRESS));
+    microkit_dbg_putc('\n');
+    if (restarts < MAX_RESTARTS) {
+        restarts++;
+        microkit_dbg_puts("parent: restarting child\n");
+        microkit_pd_restart(child, CHILD_ENTRY);
+    } else {
+        microkit_dbg_puts("parent: stopping child after 3 restarts\n");
+        microkit_pd_stop(child);
+    }
+    return seL4_False;
+}

@@ -1,0 +1,34 @@
+/* What the portable kernel needs from the architecture and platform. */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stdint.h>
+#include <arch/context.h>
+
+struct core;
+struct pd;
+
+void arch_init_core(struct core *core);
+void arch_init_pd(struct pd *pd, uint64_t pgd_paddr);
+/* Install next's address space and FP access; called only when it changes. */
+void arch_switch_to(struct core *core, struct pd *next);
+void arch_fp_forget(struct core *core, struct pd *pd);
+void arch_wait_for_interrupt(void);
+_Noreturn void arch_start_user(struct user_context *ctx);
+
+/* Interrupt controller. */
+#define ARCH_SPURIOUS_INTID 1023
+void arch_irq_init(void);
+void arch_irq_configure(unsigned intid, int edge);
+void arch_irq_mask(unsigned intid);
+void arch_irq_unmask(unsigned intid);
+unsigned arch_irq_acknowledge(void);
+void arch_irq_end(unsigned intid);
+
+/* Kernel preemption timer. */
+void arch_timer_start(uint64_t ns);
+
+/* Debug console. */
+void arch_putc(char c);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * Kernel start: check the boot spec the build tool wrote, install its PDs,
+ * start the preemption timer and enter the first PD. The spec is trusted to
+ * be well-formed only after these checks; a bad one stops the boot with a
+ * message rather than running a half-built system.
+ */
+#include <arch/arch.h>
+#include <kernel/kernel.h>
+
+/* Patched by the build tool; .data so that it has a place in the image. */
+__attribute__((section(".data"))) uint64_t pride_bootspec_paddr;
+
+extern char boot_stack_top[];
+static struct core boot_core;
+
+static bool ram_page(uint64_t paddr)
+{
+    return paddr % PAGE_SIZE_SMALL == 0 && paddr >= PLAT_RAM_BASE &&
+           paddr < PLAT_RAM_BASE + PLAT_RAM_SIZE;
+}
+
+static const char *check_channel(const struct bootspec *spec, const struct bootspec_channel *c)
+{
+    switch (c->kind) {
+    case CH_NONE: return 0;
+    case CH_PD:
+        if (c->peer_pd >= spec->num_pds || c->peer_id >= PRIDE_MAX_CHANNELS)
+            return "channel to a PD that does not exist";
+        return 0;
+    case CH_IRQ:
+        if (c->irq < 16 || c->irq >= MAX_INTID || c->irq == PLAT_KERNEL_TIMER_INTID)
+            return "IRQ number out of range";
+        return 0;
+    default: return "unknown channel kind";
+    }
+}
+
+static const char *check_pd(const struct bootspec *spec, const struct bootspec_pd *pd)
+{
+    if (pd->name[PRIDE_NAME_LEN - 1] != 0)
+        return "PD name not terminated";
+    if (pd->priority > 254 || (pd->parent != PRIDE_NO_PD && pd->parent >= spec->num_pds))
+        return "bad priority or parent";
+    if (!ram_page(pd->pgd_paddr) || !ram_page(pd->ipc_buffer_paddr))
+        return "page table or IPC buffer outside RAM";
+    if (pd->entry >= USER_VA_LIMIT || pd->stack_top > USER_VA_LIMIT)
+        return "entry or stack outside the user address range";
+    for (unsigned i = 0; i < PRIDE_MAX_CHANNELS; i++) {
+        if (pd->child_pd[i] != PRIDE_NO_PD && pd->child_pd[i] >= spec->num_pds)
+            return "child PD does not exist";
+        const char *why = check_channel(spec, &pd->channels[i]);
+        if (why)
+            return why;
+    }
+    return 0;
+}
+
+static const struct bootspec *checked_spec(void)
+{
+    if (!pride_bootspec_paddr || !ram_page(pride_bootspec_paddr))
+        kernel_panic("no boot spec: boot an image made by 'pride build'");
+    const struct bootspec *spec = (const void *)(pride_bootspec_paddr + KERNEL_VOFFSET);
+    if (spec->magic != BOOTSPEC_MAGIC || spec->version != BOOTSPEC_VERSION ||
+        spec->size != sizeof(*spec))
+        kernel_panic("boot spec has the wrong magic, version or size");
+    if (spec->checksum != bootspec_checksum(spec))
+        kernel_panic("boot spec checksum mismatch");
+    if (spec->num_pds == 0 || spec->num_pds > PRIDE_MAX_PDS)
+        kernel_panic("boot spec has a bad PD count");
+    for (unsigned i = 0; i < spec->num_pds; i++) {
+        const char *why = check_pd(spec, &spec->pds[i]);
+        if (why) {
+            kprintf("pride: boot spec PD %u: %s\n", i, why);
+            kernel_panic("invalid boot spec");
+        }
+    }
+    return spec;
+}
+
+static void install_pd(struct core *core, const struct bootspec *spec, unsigned index)
+{
+    struct pd *pd = &pds[index];
+    pd->index = (uint8_t)index;
+    pd->spec = &spec->pds[index];
+    pd->priority = pd->spec->priority;
+    pd->core = core;
+    pd->ipc_buffer = (uint64_t *)(pd->spec->ipc_buffer_paddr + KERNEL_VOFFSET);
+    arch_init_pd(pd, pd->spec->pgd_paddr);
+    pd_reset_context(pd, pd->spec->entry);
+    ipc_install_channels(pd);
+    sched_wake(pd);
+}
+
+void kernel_main(void)
+{
+    struct core *core = &boot_core;
+    core->kstack_top = (uint64_t)boot_stack_top;
+    arch_init_core(core);
+    const struct bootspec *spec = checked_spec();
+    arch_irq_init();
+    num_pds = spec->num_pds;
+    for (unsigned i = 0; i < num_pds; i++)
+        install_pd(core, spec, i);
+    kprintf("pride: kernel up, %u protection domains\n", num_pds);
+    arch_timer_start(TIMESLICE_NS);
+    arch_start_user(kernel_exit(core));
+}

@@ -1,0 +1,115 @@
+/*
+ * Portable kernel core: protection domains, per-core scheduler state and the
+ * operations between them. Architecture specifics sit behind arch/arch.h.
+ */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pride/bootspec.h>
+#include <pride/syscall.h>
+#include <arch/context.h>
+
+#define NUM_PRIORITIES 256
+#define TIMESLICE_NS   5000000ULL
+#define MAX_INTID      1020
+
+enum pd_state {
+    PD_RUNNABLE,     /* current, or in its core's ready queue */
+    PD_BLOCKED_RECV, /* waiting for a notification, PPC or child fault */
+    PD_BLOCKED_CALL, /* made a PPC; waiting to be served and answered */
+    PD_FAULTED,      /* waiting for its parent to resume, restart or stop it */
+    PD_STOPPED,      /* stopped by its parent, or faulted with no parent */
+};
+
+struct core;
+struct pd;
+
+/* A PD's view of one of its channels, resolved at boot for fast checks. */
+enum channel_right {
+    RIGHT_NOTIFY = 1 << 0,
+    RIGHT_PPC = 1 << 1,
+    RIGHT_IRQ_ACK = 1 << 2,
+};
+
+struct channel {
+    struct pd *peer;   /* PD at the other end, if any */
+    uint8_t peer_id;   /* channel id at the other end */
+    uint8_t rights;    /* enum channel_right */
+    uint16_t irq;      /* INTID, with RIGHT_IRQ_ACK */
+};
+
+struct pd {
+    struct user_context ctx;
+    struct fp_context fp;
+    uint64_t ttbr;          /* arch address-space root, ASID included */
+    uint64_t *ipc_buffer;   /* the PD's message words, via the kernel map */
+    uint64_t pending;       /* notified channels not yet received */
+
+    struct pd *ready_next, *ready_prev;
+    /* PDs waiting for this PD's next receive: callers and faulted children. */
+    struct pd *senders_head, *senders_tail, *sender_next;
+    struct pd *reply_to;    /* caller or faulted child this PD must answer */
+    struct pd *waiting_on;  /* callee or parent this PD waits for */
+
+    uint64_t call_msginfo;  /* valid in PD_BLOCKED_CALL */
+    uint8_t call_channel;   /* callee-side id of the pending call */
+    uint8_t state;
+    uint8_t priority;
+    uint8_t index;
+
+    uint8_t fault_kind;     /* valid in PD_FAULTED */
+    uint64_t fault_pc, fault_address, fault_esr;
+
+    const struct bootspec_pd *spec;
+    struct core *core;
+    struct channel channels[PRIDE_MAX_CHANNELS];
+};
+
+struct ready_queue {
+    struct pd *head, *tail;
+};
+
+struct core {
+    uint64_t kstack_top;    /* first: the exception entry code reads it */
+    struct pd *current;     /* running PD (never in a ready queue), or NULL */
+    struct pd *loaded;      /* PD whose address space is installed */
+    struct pd *fp_owner;    /* PD whose FP/SIMD state is in the registers */
+    bool fp_on;             /* FP/SIMD access currently enabled */
+    uint64_t ready_summary; /* bit w set: ready_bitmap[w] != 0 */
+    uint64_t ready_bitmap[NUM_PRIORITIES / 64];
+    struct ready_queue ready[NUM_PRIORITIES];
+};
+
+extern struct pd pds[PRIDE_MAX_PDS];
+extern unsigned num_pds;
+
+/* sched.c */
+void sched_wake(struct pd *pd);
+void sched_remove(struct pd *pd);
+void sched_timeslice_expired(struct core *core);
+struct user_context *kernel_exit(struct core *core);
+
+/* ipc.c */
+struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t number,
+                                    struct core *core);
+void kernel_irq(struct core *core, unsigned intid);
+void ipc_signal(struct pd *pd, unsigned channel);
+void ipc_install_channels(struct pd *pd);
+void ipc_queue_sender(struct pd *receiver, struct pd *sender);
+void ipc_detach(struct pd *pd);
+void ipc_stop(struct pd *pd);
+
+/* fault.c */
+struct user_context *kernel_fault(struct core *core, enum pride_fault_kind kind,
+                                  uint64_t address, uint64_t esr);
+void fault_deliver(struct pd *parent, struct pd *child);
+bool child_control(struct pd *parent, unsigned sysno, uint64_t child_id, uint64_t pc);
+void pd_reset_context(struct pd *pd, uint64_t pc);
+
+/* print.c */
+void kprintf(const char *fmt, ...);
+_Noreturn void kernel_panic(const char *why);
+
+#endif

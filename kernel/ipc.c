@@ -1,0 +1,317 @@
+/*
+ * Communication between PDs: notifications, protected procedure calls,
+ * the receive primitive of the event loop, and interrupt delivery.
+ *
+ * Every operation checks the caller's rights against its boot-spec channels;
+ * a violation becomes a fault of the caller, never a kernel error.
+ */
+#include <arch/arch.h>
+#include <kernel/kernel.h>
+
+struct pd pds[PRIDE_MAX_PDS];
+unsigned num_pds;
+
+struct irq_binding {
+    struct pd *pd;
+    uint8_t channel;
+};
+static struct irq_binding irq_bindings[MAX_INTID];
+
+static unsigned msg_count(uint64_t msginfo)
+{
+    return msginfo & ((1u << MSGINFO_COUNT_BITS) - 1);
+}
+
+/* pd's channel ch if it carries the right, else NULL. */
+static const struct channel *channel_with(const struct pd *pd, uint64_t ch, unsigned right)
+{
+    if (ch >= PRIDE_MAX_CHANNELS || !(pd->channels[ch].rights & right))
+        return 0;
+    return &pd->channels[ch];
+}
+
+/* Complete pd's pending receive with its notification bits. */
+static void deliver_notifications(struct pd *pd)
+{
+    pd->ctx.x[0] = EVENT_NOTIFICATION;
+    pd->ctx.x[1] = pd->pending;
+    pd->pending = 0;
+}
+
+/* Complete server's receive with caller's PPC. */
+static void deliver_call(struct pd *server, struct pd *caller)
+{
+    const uint64_t *src = caller->ipc_buffer;
+    uint64_t *dst = server->ipc_buffer;
+    for (unsigned i = msg_count(caller->call_msginfo); i--;)
+        dst[i] = src[i];
+    server->ctx.x[0] = EVENT_MAKE(EVENT_PPC, caller->call_channel);
+    server->ctx.x[1] = caller->call_msginfo;
+    server->reply_to = caller;
+}
+
+void ipc_signal(struct pd *pd, unsigned channel)
+{
+    pd->pending |= 1ull << channel;
+    if (pd->state == PD_BLOCKED_RECV) {
+        deliver_notifications(pd);
+        sched_wake(pd);
+    }
+}
+
+void ipc_queue_sender(struct pd *receiver, struct pd *sender)
+{
+    sender->sender_next = 0;
+    if (receiver->senders_tail)
+        receiver->senders_tail->sender_next = sender;
+    else
+        receiver->senders_head = sender;
+    receiver->senders_tail = sender;
+}
+
+static void unlink_sender(struct pd *receiver, struct pd *sender)
+{
+    struct pd **link = &receiver->senders_head;
+    struct pd *prev = 0;
+    while (*link && *link != sender) {
+        prev = *link;
+        link = &(*link)->sender_next;
+    }
+    if (!*link)
+        return;
+    *link = sender->sender_next;
+    if (receiver->senders_tail == sender)
+        receiver->senders_tail = prev;
+}
+
+/* Hand pd the next event if one is waiting; false if it must block. */
+static bool receive(struct pd *pd)
+{
+    if (pd->pending) {
+        deliver_notifications(pd);
+        return true;
+    }
+    struct pd *sender = pd->senders_head;
+    if (!sender)
+        return false;
+    pd->senders_head = sender->sender_next;
+    if (!pd->senders_head)
+        pd->senders_tail = 0;
+    if (sender->state == PD_BLOCKED_CALL)
+        deliver_call(pd, sender);
+    else
+        fault_deliver(pd, sender);
+    return true;
+}
+
+/* Answer a caller (with msginfo) or resume a faulted child. */
+static void reply(struct pd *pd, uint64_t msginfo)
+{
+    struct pd *target = pd->reply_to;
+    if (!target)
+        return;
+    pd->reply_to = 0;
+    target->waiting_on = 0;
+    if (target->state == PD_BLOCKED_CALL) {
+        const uint64_t *src = pd->ipc_buffer;
+        uint64_t *dst = target->ipc_buffer;
+        for (unsigned i = msg_count(msginfo); i--;)
+            dst[i] = src[i];
+        target->ctx.x[0] = msginfo;
+    }
+    sched_wake(target);
+}
+
+/* A caller whose server went away gets an error reply instead of hanging. */
+static void release_caller(struct pd *caller)
+{
+    caller->waiting_on = 0;
+    caller->ctx.x[0] = PPC_ERROR_LABEL << MSGINFO_LABEL_SHIFT;
+    sched_wake(caller);
+}
+
+/* pd will not answer its reply target: a caller gets an error reply; a
+ * faulted child stays faulted until its parent restarts or stops it. */
+static void abandon_reply(struct pd *pd)
+{
+    struct pd *target = pd->reply_to;
+    if (!target)
+        return;
+    pd->reply_to = 0;
+    if (target->state == PD_BLOCKED_CALL)
+        release_caller(target);
+    else
+        target->waiting_on = 0;
+}
+
+/* A stopped PD answers no one: queued callers get an error reply, while
+ * faulted children stay queued for the PD's next start. */
+static void release_queued_callers(struct pd *pd)
+{
+    struct pd *sender = pd->senders_head;
+    pd->senders_head = pd->senders_tail = 0;
+    for (struct pd *next; sender; sender = next) {
+        next = sender->sender_next;
+        if (sender->state == PD_BLOCKED_CALL)
+            release_caller(sender);
+        else
+            ipc_queue_sender(pd, sender);
+    }
+}
+
+/* Cut pd out of every wait relation and of scheduling (restart, stop). */
+void ipc_detach(struct pd *pd)
+{
+    struct pd *other = pd->waiting_on;
+    if (other) {
+        if (other->reply_to == pd)
+            other->reply_to = 0;
+        else
+            unlink_sender(other, pd);
+        pd->waiting_on = 0;
+    }
+    sched_remove(pd);
+    abandon_reply(pd);
+}
+
+void ipc_stop(struct pd *pd)
+{
+    ipc_detach(pd);
+    pd->state = PD_STOPPED;
+    release_queued_callers(pd);
+}
+
+/* Resolve pd's boot-spec channels into its fast channel table and route
+ * its IRQs to it (masked until its first acknowledgement). */
+void ipc_install_channels(struct pd *pd)
+{
+    for (unsigned ch = 0; ch < PRIDE_MAX_CHANNELS; ch++) {
+        const struct bootspec_channel *spec = &pd->spec->channels[ch];
+        struct channel *c = &pd->channels[ch];
+        if (spec->kind == CH_PD) {
+            c->peer = &pds[spec->peer_pd];
+            c->peer_id = spec->peer_id;
+            c->rights = (spec->flags & CH_MAY_NOTIFY ? RIGHT_NOTIFY : 0) |
+                        (spec->flags & CH_MAY_PPC ? RIGHT_PPC : 0);
+        } else if (spec->kind == CH_IRQ) {
+            c->irq = spec->irq;
+            c->rights = RIGHT_IRQ_ACK;
+            arch_irq_configure(spec->irq, spec->trigger);
+            irq_bindings[spec->irq].pd = pd;
+            irq_bindings[spec->irq].channel = (uint8_t)ch;
+        }
+    }
+}
+
+/* An IRQ stays masked from delivery until its PD acknowledges it. */
+void kernel_irq(struct core *core, unsigned intid)
+{
+    if (intid == PLAT_KERNEL_TIMER_INTID) {
+        arch_timer_start(TIMESLICE_NS);
+        arch_irq_end(intid);
+        sched_timeslice_expired(core);
+        return;
+    }
+    if (intid >= MAX_INTID)
+        return;
+    arch_irq_mask(intid);
+    arch_irq_end(intid);
+    struct irq_binding *binding = &irq_bindings[intid];
+    if (binding->pd)
+        ipc_signal(binding->pd, binding->channel);
+}
+
+static bool do_notify(struct pd *pd, uint64_t ch)
+{
+    const struct channel *c = channel_with(pd, ch, RIGHT_NOTIFY);
+    if (!c)
+        return false;
+    ipc_signal(c->peer, c->peer_id);
+    return true;
+}
+
+static bool do_irq_ack(struct pd *pd, uint64_t ch)
+{
+    const struct channel *c = channel_with(pd, ch, RIGHT_IRQ_ACK);
+    if (!c)
+        return false;
+    arch_irq_unmask(c->irq);
+    return true;
+}
+
+static bool do_ppcall(struct pd *pd, uint64_t ch, uint64_t msginfo)
+{
+    const struct channel *c = channel_with(pd, ch, RIGHT_PPC);
+    if (!c || msg_count(msginfo) > PRIDE_MAX_MRS)
+        return false;
+    struct pd *server = c->peer;
+    if (server->state == PD_STOPPED) {
+        pd->ctx.x[0] = PPC_ERROR_LABEL << MSGINFO_LABEL_SHIFT;
+        return true;
+    }
+    pd->call_msginfo = msginfo;
+    pd->call_channel = c->peer_id;
+    pd->waiting_on = server;
+    sched_remove(pd);
+    pd->state = PD_BLOCKED_CALL;
+    if (server->state == PD_BLOCKED_RECV) {
+        deliver_call(server, pd);
+        sched_wake(server);
+    } else {
+        ipc_queue_sender(server, pd);
+    }
+    return true;
+}
+
+static bool do_deferred(struct pd *pd, uint64_t action)
+{
+    switch (DEFERRED_KIND(action)) {
+    case DEFERRED_KIND(DEFERRED_NOTIFY(0)): return do_notify(pd, DEFERRED_CHANNEL(action));
+    case DEFERRED_KIND(DEFERRED_IRQ_ACK(0)): return do_irq_ack(pd, DEFERRED_CHANNEL(action));
+    default: return false;
+    }
+}
+
+static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply, uint64_t deferred)
+{
+    if (with_reply > RECV_WITH_REPLY || msg_count(reply_msginfo) > PRIDE_MAX_MRS)
+        return false;
+    if (deferred != DEFERRED_NONE && !do_deferred(pd, deferred))
+        return false;
+    /* Block before replying, so that the PD answered can take over the CPU
+     * directly; the reply cannot give pd new events. */
+    bool blocks = !pd->pending && !pd->senders_head;
+    if (blocks) {
+        sched_remove(pd);
+        pd->state = PD_BLOCKED_RECV;
+    }
+    if (with_reply)
+        reply(pd, reply_msginfo);
+    else
+        abandon_reply(pd); /* its handler returned without a reply */
+    if (!blocks)
+        receive(pd);
+    return true;
+}
+
+/* Entered with only the callee-saved registers saved; results go to
+ * ctx.x[0..1] of whichever PD they are for. */
+struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t sysno,
+                                    struct core *core)
+{
+    struct pd *pd = core->current;
+    bool ok;
+    switch (sysno) {
+    case SYS_NOTIFY: ok = do_notify(pd, arg0); break;
+    case SYS_IRQ_ACK: ok = do_irq_ack(pd, arg0); break;
+    case SYS_PPCALL: ok = do_ppcall(pd, arg0, arg1); break;
+    case SYS_RECV: ok = do_recv(pd, arg0, arg1, arg2); break;
+    case SYS_PD_RESTART:
+    case SYS_PD_STOP: ok = child_control(pd, (unsigned)sysno, arg0, arg1); break;
+    case SYS_PUTC: arch_putc((char)arg0); ok = true; break;
+    default: ok = false; break;
+    }
+    if (!ok)
+        return kernel_fault(core, FAULT_BAD_SYSCALL, sysno, 0);
+    return kernel_exit(core);
+}

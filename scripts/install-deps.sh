@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Pride needs, only those missing. Needs root
+# (or sudo) the first time; later runs only check.
+set -eu
+packages=(make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+          qemu-system-arm gdb-multiarch python3 spin)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

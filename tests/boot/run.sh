@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Boots every example in QEMU and checks what it printed.
+set -u
+source "$(dirname "$0")/../lib.sh"
+OUT=$BUILD/tests/boot
+mkdir -p "$OUT"
+img() { echo "$BUILD/examples/$1/$1.img"; }
+
+test_hello() {
+    local log=$OUT/hello.log
+    if boot_system "$(img hello)" "$log" 10 "hello, world from PD 'hello'"; then
+        expect_contains boot_hello_kernel_banner "$log" "pride: kernel up, 1 protection domains"
+        pass boot_hello_greeting
+    else
+        fail boot_hello_greeting "no greeting (see $log)"
+    fi
+    # Entered at EL2, as under the benchmark configuration.
+    log=$OUT/hello-el2.log
+    if QEMU_MACHINE=virt,virtualization=on boot_system "$(img hello)" "$log" 10 "hello, world"; then
+        pass boot_hello_from_el2
+    else
+        fail boot_hello_from_el2 "no greeting when entered at EL2 (see $log)"
+    fi
+}
+
+# The checksum ping computes, recomputed here from the protocol's definition.
+expected_pingpong_checksum() {
+    python3 - <<'PY'
+M = (1 << 64) - 1
+cs = 0
+for i in range(10000):
+    mr = [i, i * 7 & M, ~i & M, 0x1234 ^ i]
+    out = [(mr[0] + mr[1]) & M, mr[0] ^ mr[2], (mr[3] * 3 + 1) & M]
+    for w in out:
+        cs = (cs * 31 + w) & M
+print("0x%016x" % cs)
+PY
+}
+
+test_pingpong() {
+    local log=$OUT/pingpong.log
+    local want
+    want="pingpong: 10000 notifications, 10000 calls, 0 bad replies, checksum $(expected_pingpong_checksum)"
+    if boot_system "$(img pingpong)" "$log" 30 "^pingpong: "; then
+        expect_contains boot_pingpong_checksum "$log" "$want"
+    else
+        fail boot_pingpong_checksum "no result line (see $log)"
+    fi
+}
+
+# fault_pc_in LOG PD ELF FUNCTION: the reported pc lies inside FUNCTION of ELF.
+fault_pc_in() {
+    local pc start size
+    pc=$(grep -oE "pd=$2 .*pc=0x[0-9a-f]+" "$1" | grep -oE 'pc=0x[0-9a-f]+' | cut -d= -f2)
+    read -r start size < <(aarch64-linux-gnu-nm -S "$3" | awk -v f="$4" '$4 == f {print $1, $2}')
+    [ -n "$pc" ] && [ -n "$start" ] &&
+        (( pc >= 0x$start && pc < 0x$start + 0x$size ))
+}
+
+test_isolation() {
+    local log=$OUT/isolation.log dir=$BUILD/examples/isolation
+    if ! boot_system "$(img isolation)" "$log" 30 "^heartbeat 40$"; then
+        fail boot_isolation "heartbeat did not reach 40 (see $log)"
+        return
+    fi
+    expect_contains isolation_unmapped_read "$log" \
+        "pride: fault: pd=reader kind=data abort pc="
+    grep -qE 'pd=reader kind=data abort pc=0x[0-9a-f]+ addr=0x10000000 ' "$log" &&
+        pass isolation_unmapped_read_address || fail isolation_unmapped_read_address "wrong address"
+    fault_pc_in "$log" reader "$dir/reader.elf" init &&
+        pass isolation_fault_pc || fail isolation_fault_pc "reported pc is not in reader's init()"
+    grep -qE 'pd=writer kind=data abort pc=0x[0-9a-f]+ addr=0x4000000 ' "$log" &&
+        pass isolation_readonly_write || fail isolation_readonly_write "no write fault at 0x4000000"
+    expect_contains isolation_foreign_channel "$log" "pd=notifier kind=bad syscall"
+    expect_contains isolation_undefined_instruction "$log" "pd=undefined kind=undefined instruction"
+    if grep -q survived "$log"; then
+        fail isolation_no_survivor "a faulting PD ran past its fault"
+    else
+        pass isolation_no_survivor
+    fi
+    local last_fault beat
+    last_fault=$(grep -n 'pride: fault:' "$log" | tail -n 1 | cut -d: -f1)
+    beat=$(line_of "$log" "heartbeat 40")
+    if [ "$(grep -c 'pride: fault:' "$log")" -eq 4 ] && [ "$beat" -gt "${last_fault:-999999}" ]; then
+        pass isolation_heartbeat_survives
+    else
+        fail isolation_heartbeat_survives "expected 4 faults, then heartbeats"
+    fi
+}
+
+test_hierarchy() {
+    local log=$OUT/hierarchy.log
+    # Linger: a stopped child must stay stopped.
+    if ! BOOT_LINGER=1 boot_system "$(img hierarchy)" "$log" 20 "stopping child after 3 restarts"; then
+        fail boot_hierarchy "parent never stopped the child (see $log)"
+        return
+    fi
+    local starts restarts
+    starts=$(grep -c '^child: start [0-9], crashing$' "$log")
+    restarts=$(grep -c '^parent: restarting child$' "$log")
+    [ "$starts" -eq 4 ] && [ "$restarts" -eq 3 ] &&
+        pass hierarchy_restart_three_times ||
+        fail hierarchy_restart_three_times "starts=$starts restarts=$restarts"
+    [ "$(grep -c 'parent: child 0 faulted, kind 1 at address 0x0000000000001000' "$log")" -eq 4 ] &&
+        pass hierarchy_fault_details || fail hierarchy_fault_details "fault reports to parent wrong"
+    if grep -q 'pride: fault:' "$log"; then
+        fail hierarchy_no_monitor_report "a child fault went to the monitor, not the parent"
+    else
+        pass hierarchy_no_monitor_report
+    fi
+}
+
+test_hello
+test_pingpong
+test_isolation
+test_hierarchy

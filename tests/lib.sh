@@ -1,0 +1,46 @@
+# Shared helpers for Pride's test scripts (sourced, not run).
+# Every test prints exactly one line: "PASS: <name>" or "FAIL: <name>: <why>".
+# tests/run_all.sh counts those lines and prints "N passed, N failed".
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $2"; }
+
+# expect_contains NAME FILE PATTERN: PASS if the fixed string PATTERN is in FILE.
+expect_contains() {
+    if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "missing '$3' in $2"; fi
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+
+QEMU_MACHINE=${QEMU_MACHINE:-virt}
+
+# boot_system IMAGE LOG SECONDS PATTERN [QEMU ARGS...]
+# Boots IMAGE with the serial console written to LOG until the extended
+# regex PATTERN appears in LOG, QEMU exits, or SECONDS pass; then kills that
+# QEMU by its PID. Returns 0 only if PATTERN appeared.
+boot_system() {
+    local image=$1 log=$2 seconds=$3 pattern=$4
+    shift 4
+    : >"$log"
+    qemu-system-aarch64 -machine "$QEMU_MACHINE" -cpu cortex-a53 -m 512M -nic none \
+        -display none -monitor none -serial "file:$log" -kernel "$image" "$@" \
+        </dev/null >"$log.qemu" 2>&1 &
+    local pid=$! found=1
+    for ((i = 0; i < seconds * 20; i++)); do
+        if grep -qE -- "$pattern" "$log"; then found=0; break; fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    [ $found -eq 0 ] && sleep "${BOOT_LINGER:-0}"
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    [ $found -eq 0 ] || grep -qE -- "$pattern" "$log"
+}
+
+# line_of LOG PATTERN: number of the first line matching fixed string PATTERN (0 if none).
+line_of() {
+    local n
+    n=$(grep -nF -- "$2" "$1" | head -n 1 | cut -d: -f1)
+    echo "${n:-0}"
+}

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Tests for the build tool (tool/): validation rules, layout and the image.
+# Uses the sanitizer build; any ASan/UBSan report fails the test it occurs in.
+set -u
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+HERE=$ROOT/tests/tool
+OUT=$BUILD/tests/tool
+PRIDE=$BUILD/bin/pride-asan
+CROSS_CC=${CROSS_CC:-aarch64-linux-gnu-gcc}
+KERNEL=$OUT/kernel.elf
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+if [ ! -x "$PRIDE" ]; then
+    fail tool/binary "$PRIDE is missing (make build/bin/pride-asan)"
+    exit 0
+fi
+mkdir -p "$OUT"
+
+# ---- fixtures ----
+
+build_fixtures() {
+    local pd_flags=(-ffreestanding -nostdlib -static -fno-pic -no-pie -O2
+                    -Wl,--build-id=none -T "$ROOT/libmicrokit/microkit.ld")
+    "$CROSS_CC" "${pd_flags[@]}" -o "$OUT/pd.elf" "$HERE/fixture_pd.c" &&
+    "$CROSS_CC" "${pd_flags[@]}" -DNO_IPC_BUFFER -o "$OUT/pd_noipc.elf" "$HERE/fixture_pd.c" &&
+    "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
+        -T "$HERE/fixture_kernel.ld" -o "$KERNEL" "$HERE/fixture_kernel.c" &&
+    "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
+        -T "$HERE/fixture_kernel.ld" -DNO_BOOTSPEC_SYMBOL -o "$OUT/kernel_nosym.elf" \
+        "$HERE/fixture_kernel.c" &&
+    gcc -O2 -Wall -Werror -I"$ROOT/include" -o "$OUT/check_image" "$HERE/check_image.c" &&
+    printf 'int main(void) { return 0; }\n' | gcc -x c -o "$OUT/host.elf" - &&
+    # e_machine = 62 (x86-64), in case the host itself is AArch64
+    printf '\076\000' | dd of="$OUT/host.elf" bs=1 seek=18 conv=notrunc status=none &&
+    printf 'this is not an ELF file\n' >"$OUT/notelf.elf" &&
+    cp "$OUT/pd.elf" "$OUT/elf32.elf" &&
+    printf '\001' | dd of="$OUT/elf32.elf" bs=1 seek=4 conv=notrunc status=none &&
+    : >"$OUT/empty.system"
+}
+if ! build_fixtures >"$OUT/fixtures.log" 2>&1; then
+    fail tool/fixtures "$(tail -1 "$OUT/fixtures.log")"
+    exit 0
+fi
+
+# ---- helpers ----
+
+# Runs the tool; output in $OUT/stdout and $OUT/stderr, returns its status.
+pride() { "$PRIDE" "$@" >"$OUT/stdout" 2>"$OUT/stderr"; }
+build() { pride build "$1" -o "$2" --kernel "$KERNEL" "$OUT"; }
+sanitizer_report() { grep -qE 'Sanitizer|runtime error' "$OUT/stderr"; }
+first_err() { head -1 "$OUT/stderr"; }
+
+# expect_status NAME WANT GOT [MESSAGE]: status and, if given, a stderr substring.
+expect_status() {
+    if sanitizer_report; then fail "$1" "sanitizer: $(grep -m1 -E 'Sanitizer|runtime error' "$OUT/stderr")"
+    elif [ "$3" -ne "$2" ]; then fail "$1" "exit $3, want $2: $(first_err)"
+    elif [ $# -ge 4 ] && ! grep -qF -- "$4" "$OUT/stderr"; then fail "$1" "stderr lacks '$4': $(first_err)"
+    else pass "$1"; fi
+}
+
+# ---- valid systems: check and build succeed ----
+
+for f in "$HERE"/good/*.system; do
+    base=$(basename "$f" .system)
+    pride check "$f"
+    expect_status "tool/good/$base/check" 0 $?
+    build "$f" "$OUT/$base.img"
+    expect_status "tool/good/$base/build" 0 $?
+done
+
+# ---- invalid systems: the first line says "<!-- expect: LINE: text -->" ----
+
+for f in "$HERE"/bad/*.system; do
+    base=$(basename "$f" .system)
+    expect=$(sed -n '1s/^<!-- expect: \(.*\) -->$/\1/p' "$f")
+    if [ -z "$expect" ]; then fail "tool/bad/$base" "no expect line"; continue; fi
+    line=${expect%%: *}
+    msg=${expect#*: }
+    if [[ $base == build_* ]]; then
+        # these need the program images, so `check` must accept them
+        pride check "$f"
+        if [ $? -ne 0 ]; then fail "tool/bad/$base" "check rejected it: $(first_err)"; continue; fi
+        build "$f" "$OUT/bad.img"
+    else
+        pride check "$f"
+    fi
+    status=$?
+    if [ $status -eq 1 ] && ! grep -qF -- "$f:$line: " "$OUT/stderr"; then
+        fail "tool/bad/$base" "want line $line: $(first_err)"
+    else
+        expect_status "tool/bad/$base" 1 $status "$msg"
+    fi
+done
+
+# ---- the image built from good/full.system ----
+
+sym() { "${CROSS_CC%gcc}nm" "$OUT/pd.elf" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
+NAME=$(sym microkit_name)
+full=(
+    pds 4 \;
+    entry client 0x200000 \; ipc client "$(sym pride_ipc_buffer)" \;
+    map client 0x200000 r-xcP \; map client 0x201000 r--cP \; map client 0x202000 rw-cP \;
+    map client 0x7FFFFFE000 rw-cP \; unmapped client 0x7FFFFFF000 \;
+    map client 0x7FFFFFD000 rw-cP \; unmapped client 0x7FFFFFC000 \;
+    map driver 0x7FFFFFB000 rw-cP \; unmapped driver 0x7FFFFFA000 \;
+    map client 0x4000000 rw-cP \; map server 0x5000000 r--cP \;
+    samepa client 0x4001000 server 0x5001000 \;
+    map client 0x40000000 r--cB \; map server 0x40200000 rwxcB \;
+    samepa client 0x40300000 server 0x40300000 \;
+    map driver 0x6000000 rw-dP 0x9000000 \; map driver 0x7000000 rw-cP 0x48000000 \;
+    u64 client "$(sym shared_vaddr)" 0x4000000 \;
+    u64 server "$(sym shared2_vaddr)" 0x5000000 \;
+    u64 driver "$(sym uart_paddr)" 0x9000000 \;
+    u64pa client "$(sym buffer_paddr)" client 0x4000000 \;
+    str client "$NAME" client \; str child "$NAME" child \; str server "$NAME" server \;
+    u64 client "$(sym microkit_pps)" 0x2 \;
+    u64 client "$(sym microkit_notifications)" 0x16 \;
+    u64 driver "$(sym microkit_irqs)" 0x60 \;
+    u64 driver "$(sym microkit_notifications)" 0x1 \;
+    u64 server "$(sym microkit_passive)" 1 \; u64 client "$(sym microkit_passive)" 0 \;
+    chan client 1 server 2 3 \; chan server 2 client 1 0 \;
+    chan child 0 client 4 3 \; chan client 4 child 0 1 \; chan driver 0 client 2 1 \;
+    irq driver 5 33 1 \; irq driver 6 79 0 \;
+    child client 3 child \;
+    sched client 10 500 2000 0 \; sched server 100 1000 1000 1 \; sched child 5 1000 1000 0
+)
+if "$OUT/check_image" "$OUT/full.img" "$KERNEL" "${full[@]}" 2>"$OUT/check.err"; then
+    pass tool/image/full
+else
+    fail tool/image/full "$(head -1 "$OUT/check.err")"
+fi
+if "$OUT/check_image" "$OUT/syntax.img" "$KERNEL" pds 2 \; \
+    sched "a&b<>\"'" 25 1000 1000 0 \; sched b 254 1 1000000 0 \; \
+    chan "a&b<>\"'" 61 b 0 2 \; map "a&b<>\"'" 0x7FFFFF0000 rw-cP 2>"$OUT/check.err"; then
+    pass tool/image/syntax
+else
+    fail tool/image/syntax "$(head -1 "$OUT/check.err")"
+fi
+
+# good/hole.system: a fixed region inside RAM where allocation would start
+hole=(map a 0x7000000 rw-cP 0x40204000 \; map a 0x7010000 rw-cP 0x40214000 \;)
+for va in 0x200000 0x201000 0x202000 0x203000 0x7FFFFFE000; do
+    hole+=(outside a $va 0x40204000 0x40215000 \;)
+done
+if "$OUT/check_image" "$OUT/hole.img" "$KERNEL" "${hole[@]}" pds 1 2>"$OUT/check.err"; then
+    pass tool/image/hole
+else
+    fail tool/image/hole "$(head -1 "$OUT/check.err")"
+fi
+
+build "$HERE/good/full.system" "$OUT/full2.img"
+if cmp -s "$OUT/full.img" "$OUT/full2.img"; then pass tool/deterministic; else fail tool/deterministic "two builds differ"; fi
+
+segs=$(readelf -lW "$OUT/full.img" 2>/dev/null | grep -c ' LOAD ')
+if [ "$segs" -ge 3 ] && [ "$segs" -le 8 ]; then pass tool/segment-count; else fail tool/segment-count "$segs PT_LOAD segments"; fi
+
+pride build "$HERE/good/single.system" -o "$OUT/v.img" --kernel "$KERNEL" --verbose "$OUT"
+expect_status tool/verbose 0 $?
+expect_contains tool/verbose-output "$OUT/stdout" "boot spec at"
+
+# ---- command line, file and search-path handling ----
+
+pride; expect_status tool/usage/none 2 $?
+pride frobnicate x; expect_status tool/usage/verb 2 $?
+pride check; expect_status tool/usage/check-no-file 2 $?
+pride check a b; expect_status tool/usage/check-two-files 2 $?
+pride build "$HERE/good/single.system"; expect_status tool/usage/build-no-output 2 $?
+pride build "$HERE/good/single.system" -o; expect_status tool/usage/build-dangling-o 2 $?
+pride build "$HERE/good/single.system" -o x --bogus; expect_status tool/usage/build-bad-option 2 $?
+pride check "$OUT/does-not-exist.system"; expect_status tool/file/missing 1 $? "does-not-exist.system: cannot read"
+pride check "$OUT/empty.system"; expect_status tool/file/empty 1 $? "empty.system:1: malformed XML: no root element"
+pride check "$OUT"; expect_status tool/file/directory 1 $? "cannot read"
+pride build "$HERE/good/single.system" -o "$OUT/x.img" --kernel "$OUT/kernel_nosym.elf" "$OUT"
+expect_status tool/kernel/no-symbol 1 $? "kernel lacks the symbol pride_bootspec_paddr"
+pride build "$HERE/good/single.system" -o "$OUT/x.img" --kernel "$OUT/pd.elf" "$OUT"
+expect_status tool/kernel/outside-ram 1 $? "kernel segment at PA 0x200000 lies outside RAM"
+pride build "$HERE/good/single.system" -o "$OUT/x.img" --kernel "$OUT/nope.elf" "$OUT"
+expect_status tool/kernel/missing 1 $? "nope.elf: kernel cannot be read"
+pride build "$HERE/good/single.system" -o "$OUT/no/such/dir/x.img" --kernel "$KERNEL" "$OUT"
+expect_status tool/output/unwritable 1 $? "cannot write"
+
+# default kernel: <bindir>/../kernel/kernel.elf
+mkdir -p "$OUT/tree/bin" "$OUT/tree/kernel"
+cp "$PRIDE" "$OUT/tree/bin/pride-asan" && cp "$KERNEL" "$OUT/tree/kernel/kernel.elf"
+"$OUT/tree/bin/pride-asan" build "$HERE/good/single.system" -o "$OUT/x.img" "$OUT" >"$OUT/stdout" 2>"$OUT/stderr"
+expect_status tool/default-kernel 0 $?
+
+# program images next to the .system file, and search-dir order
+mkdir -p "$OUT/sysdir" "$OUT/first"
+cp "$HERE/good/single.system" "$OUT/pd.elf" "$OUT/sysdir/"
+pride build "$OUT/sysdir/single.system" -o "$OUT/x.img" --kernel "$KERNEL"
+expect_status tool/search/system-dir 0 $?
+cp "$OUT/notelf.elf" "$OUT/first/pd.elf"
+pride build "$OUT/sysdir/single.system" -o "$OUT/x.img" --kernel "$KERNEL" "$OUT/first" "$OUT"
+expect_status tool/search/order 1 $? "first/pd.elf' is not an ELF file"
+
+# ---- robustness: truncated and corrupted inputs fail cleanly ----
+
+bad=0
+size=$(wc -c <"$HERE/good/full.system")
+for n in $(seq 0 53 "$size"); do
+    head -c "$n" "$HERE/good/full.system" >"$OUT/trunc.system"
+    pride check "$OUT/trunc.system"; st=$?
+    if sanitizer_report || [ $st -gt 1 ]; then bad=1; fail tool/robust/truncated-system "at $n bytes: $(first_err)"; break; fi
+done
+[ $bad -eq 0 ] && pass tool/robust/truncated-system
+
+mkdir -p "$OUT/corrupt"
+cp "$HERE/good/single.system" "$OUT/corrupt/"
+bad=0
+size=$(wc -c <"$OUT/pd.elf")
+for n in 0 3 10 20 63 64 100 120 200 4096 65536 $((size - 600)) $((size - 100)) $((size - 1)); do
+    head -c "$n" "$OUT/pd.elf" >"$OUT/corrupt/pd.elf"
+    pride build "$OUT/corrupt/single.system" -o "$OUT/x.img" --kernel "$KERNEL"; st=$?
+    if sanitizer_report || [ $st -ne 1 ]; then bad=1; fail tool/robust/truncated-elf "at $n bytes: exit $st $(first_err)"; break; fi
+done
+# e_phoff, e_shoff, e_phentsize/e_phnum, e_shentsize/e_shnum/e_shstrndx set to 0xff..
+for off in 32 40 54 58; do
+    cp "$OUT/pd.elf" "$OUT/corrupt/pd.elf"
+    printf '\377\377\377\377\377\377' | dd of="$OUT/corrupt/pd.elf" bs=1 seek=$off conv=notrunc status=none
+    pride build "$OUT/corrupt/single.system" -o "$OUT/x.img" --kernel "$KERNEL"; st=$?
+    if sanitizer_report || [ $st -ne 1 ]; then bad=1; fail tool/robust/corrupt-elf "offset $off: exit $st $(first_err)"; break; fi
+done
+[ $bad -eq 0 ] && pass tool/robust/bad-elf
+exit 0

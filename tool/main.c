@@ -1,0 +1,230 @@
+/*
+ * pride: host build tool. Command line, error reporting and the small helpers
+ * every other file uses (arena allocation, file reading, number parsing).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tool.h"
+
+/* ---- errors ---- */
+
+static const char *error_file = "pride";
+
+void set_error_file(const char *path)
+{
+    error_file = path;
+}
+
+/* One error, then exit: the first problem is reported, deterministically. */
+_Noreturn void fail_at(int line, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s:%d: ", error_file, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+_Noreturn void fail_path(const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", path);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+/* ---- arena: every allocation is freed at exit, so errors never leak ---- */
+
+struct block {
+    struct block *next;
+    max_align_t data[];
+};
+
+static struct block *arena;
+
+static void arena_free(void)
+{
+    while (arena) {
+        struct block *next = arena->next;
+        free(arena);
+        arena = next;
+    }
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    if (size && n > (SIZE_MAX - sizeof(struct block)) / size)
+        fail_path("pride", "allocation too large");
+    struct block *b = calloc(1, sizeof(*b) + n * size);
+    if (!b)
+        fail_path("pride", "out of host memory");
+    b->next = arena;
+    arena = b;
+    return b->data;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t len = strlen(s);
+    char *copy = xcalloc(len + 1, 1);
+    memcpy(copy, s, len);
+    return copy;
+}
+
+/* The first 'n' bytes of 'a' followed by all of 'b'. */
+char *xconcat(const char *a, size_t n, const char *b)
+{
+    size_t len_b = strlen(b);
+    char *out = xcalloc(n + len_b + 1, 1);
+    memcpy(out, a, n);
+    memcpy(out + n, b, len_b);
+    return out;
+}
+
+uint8_t *read_file(const char *path, size_t *len)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return NULL;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EISDIR;
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    uint8_t *buf = xcalloc((size_t)st.st_size + 1, 1);
+    size_t got = fread(buf, 1, (size_t)st.st_size, f);
+    int err = ferror(f);
+    fclose(f);
+    if (err || got != (size_t)st.st_size) {
+        errno = EIO;
+        return NULL;
+    }
+    *len = got;
+    return buf;
+}
+
+/* ---- numbers ---- */
+
+static int digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return 99;
+}
+
+const char *parse_u64(const char *text, uint64_t *out)
+{
+    const char *p = text;
+    unsigned base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    uint64_t value = 0;
+    int digits = 0;
+    for (; *p; p++) {
+        if (*p == '_') {
+            /* separators only between digits: "1_000", not "_1" or "1__0" */
+            if (!digits || p[1] == '_' || p[1] == '\0')
+                return "misplaced '_' in number";
+            continue;
+        }
+        unsigned d = (unsigned)digit_value(*p);
+        if (d >= base)
+            return "not a number";
+        if (value > (UINT64_MAX - d) / base)
+            return "number too large";
+        value = value * base + d;
+        digits++;
+    }
+    if (!digits)
+        return "not a number";
+    *out = value;
+    return NULL;
+}
+
+/* ---- command line ---- */
+
+static _Noreturn void usage(void)
+{
+    fprintf(stderr,
+            "usage: pride check <file.system>\n"
+            "       pride build <file.system> -o <image.elf> [--kernel <kernel.elf>]\n"
+            "                   [--verbose] [search-dir...]\n");
+    exit(2);
+}
+
+/* The kernel normally sits next to the tool: <bindir>/../kernel/kernel.elf. */
+static const char *default_kernel(const char *argv0)
+{
+    const char *slash = strrchr(argv0, '/');
+    if (!slash)
+        return "../kernel/kernel.elf";
+    return xconcat(argv0, (size_t)(slash - argv0), "/../kernel/kernel.elf");
+}
+
+static int cmd_build(int argc, char **argv, const char *argv0)
+{
+    const char *system_path = NULL, *out = NULL;
+    struct build_opts opts = { .kernel_path = default_kernel(argv0) };
+    const char **dirs = xcalloc((size_t)argc, sizeof(*dirs));
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--kernel")) {
+            if (i + 1 >= argc)
+                usage();
+            if (argv[i][1] == 'o')
+                out = argv[++i];
+            else
+                opts.kernel_path = argv[++i];
+        } else if (!strcmp(argv[i], "--verbose")) {
+            opts.verbose = true;
+        } else if (argv[i][0] == '-') {
+            usage();
+        } else if (!system_path) {
+            system_path = argv[i];
+        } else {
+            dirs[opts.ndirs++] = argv[i];
+        }
+    }
+    if (!system_path || !out)
+        usage();
+    opts.dirs = dirs;
+    struct system *sys = system_load(system_path);
+    struct image img = { 0 };
+    layout_build(sys, &opts, &img);
+    image_write(&img, out);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    atexit(arena_free);
+    if (argc < 2)
+        usage();
+    if (!strcmp(argv[1], "check")) {
+        if (argc != 3 || argv[2][0] == '-')
+            usage();
+        system_load(argv[2]);
+        return 0;
+    }
+    if (!strcmp(argv[1], "build"))
+        return cmd_build(argc - 2, argv + 2, argv[0]);
+    usage();
+}

@@ -1,0 +1,549 @@
+/*
+ * .system files: from the XML tree to a validated model.
+ *
+ * Parsing checks each element on its own (known names, attributes, ranges);
+ * validate() then checks everything that relates elements to each other.
+ * Nothing here needs ELF files, so `pride check` is exactly system_load().
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tool.h"
+
+/* ---- attribute helpers ---- */
+
+static const struct xml_attr *find_attr(const struct xml_node *n, const char *name)
+{
+    for (const struct xml_attr *a = n->attrs; a; a = a->next)
+        if (!strcmp(a->name, name))
+            return a;
+    return NULL;
+}
+
+/* 'allowed' is a NULL-terminated list; anything else is a typo worth reporting. */
+static void check_attrs(const struct xml_node *n, const char *const *allowed)
+{
+    for (const struct xml_attr *a = n->attrs; a; a = a->next) {
+        const char *const *ok = allowed;
+        while (*ok && strcmp(*ok, a->name))
+            ok++;
+        if (!*ok)
+            fail_at(a->line, "unknown attribute '%s' on <%s>", a->name, n->name);
+    }
+}
+
+static const struct xml_attr *required(const struct xml_node *n, const char *name)
+{
+    const struct xml_attr *a = find_attr(n, name);
+    if (!a)
+        fail_at(n->line, "<%s> is missing required attribute '%s'", n->name, name);
+    return a;
+}
+
+static const char *str_attr(const struct xml_node *n, const char *name, bool need)
+{
+    const struct xml_attr *a = need ? required(n, name) : find_attr(n, name);
+    if (a && !a->value[0])
+        fail_at(a->line, "attribute '%s' of <%s> is empty", name, n->name);
+    return a ? a->value : NULL;
+}
+
+static uint64_t num_value(const struct xml_attr *a, uint64_t min, uint64_t max)
+{
+    uint64_t v;
+    const char *why = parse_u64(a->value, &v);
+    if (why)
+        fail_at(a->line, "attribute '%s': invalid number '%s' (%s)", a->name,
+                a->value, why);
+    if (v < min || v > max)
+        fail_at(a->line, "attribute '%s' is %s, must be in %llu..%llu", a->name,
+                a->value, (unsigned long long)min, (unsigned long long)max);
+    return v;
+}
+
+static uint64_t num_attr(const struct xml_node *n, const char *name, uint64_t def,
+                         uint64_t min, uint64_t max)
+{
+    const struct xml_attr *a = find_attr(n, name);
+    return a ? num_value(a, min, max) : def;
+}
+
+static bool bool_attr(const struct xml_node *n, const char *name, bool def)
+{
+    const struct xml_attr *a = find_attr(n, name);
+    if (!a)
+        return def;
+    if (!strcmp(a->value, "true"))
+        return true;
+    if (!strcmp(a->value, "false"))
+        return false;
+    fail_at(a->line, "attribute '%s' must be \"true\" or \"false\", not '%s'", name,
+            a->value);
+}
+
+static int attr_line(const struct xml_node *n, const char *name)
+{
+    const struct xml_attr *a = find_attr(n, name);
+    return a ? a->line : n->line;
+}
+
+static size_t count_children(const struct xml_node *n, const char *name)
+{
+    size_t count = 0;
+    for (const struct xml_node *c = n->children; c; c = c->next)
+        count += !strcmp(c->name, name);
+    return count;
+}
+
+static void no_children(const struct xml_node *n)
+{
+    if (n->children)
+        fail_at(n->children->line, "unknown element <%s> inside <%s>",
+                n->children->name, n->name);
+}
+
+/* ---- elements ---- */
+
+static unsigned perms_attr(const struct xml_node *n)
+{
+    const struct xml_attr *a = find_attr(n, "perms");
+    if (!a)
+        return PERM_R | PERM_W;
+    unsigned perms = 0;
+    for (const char *c = a->value; *c; c++) {
+        unsigned bit = *c == 'r' ? PERM_R : *c == 'w' ? PERM_W : *c == 'x' ? PERM_X : 0;
+        if (!bit || (perms & bit))
+            fail_at(a->line, "perms '%s' must be a subset of \"rwx\"", a->value);
+        perms |= bit;
+    }
+    /* EL0 page permissions cannot express write- or execute-only */
+    if (!(perms & PERM_R))
+        fail_at(a->line, "perms '%s' must include 'r'", a->value);
+    return perms;
+}
+
+static void parse_map(const struct xml_node *n, struct map *m)
+{
+    static const char *const attrs[] = { "mr", "vaddr", "perms", "cached",
+                                         "setvar_vaddr", NULL };
+    check_attrs(n, attrs);
+    no_children(n);
+    m->line = n->line;
+    m->mr_name = str_attr(n, "mr", true);
+    const struct xml_attr *va = required(n, "vaddr");
+    m->vaddr = num_value(va, 0, UINT64_MAX);
+    if (m->vaddr >= USER_VA_LIMIT)
+        fail_at(va->line, "vaddr %#llx is outside the user address range (below %#llx)",
+                (unsigned long long)m->vaddr, USER_VA_LIMIT);
+    if (m->vaddr % PAGE_SIZE_SMALL)
+        fail_at(va->line, "vaddr %#llx is not aligned to the page size",
+                (unsigned long long)m->vaddr);
+    m->perms = perms_attr(n);
+    m->cached = bool_attr(n, "cached", true);
+    m->setvar_vaddr = str_attr(n, "setvar_vaddr", false);
+}
+
+static void parse_irq(const struct xml_node *n, struct irq *irq)
+{
+    static const char *const attrs[] = { "irq", "id", "trigger", NULL };
+    check_attrs(n, attrs);
+    no_children(n);
+    irq->line = n->line;
+    const struct xml_attr *a = required(n, "irq");
+    irq->intid = (unsigned)num_value(a, 16, 1019);
+    if (irq->intid == PLAT_KERNEL_TIMER_INTID)
+        fail_at(a->line, "IRQ %d is the kernel's timer and cannot be given to a PD",
+                PLAT_KERNEL_TIMER_INTID);
+    irq->id = (unsigned)num_value(required(n, "id"), 0, PRIDE_MAX_CHANNELS - 1);
+    const char *trigger = str_attr(n, "trigger", false);
+    if (trigger && strcmp(trigger, "level") && strcmp(trigger, "edge"))
+        fail_at(attr_line(n, "trigger"), "trigger must be \"level\" or \"edge\", not '%s'",
+                trigger);
+    irq->edge = trigger && !strcmp(trigger, "edge");
+}
+
+static void parse_setvar(const struct xml_node *n, struct setvar *sv)
+{
+    static const char *const attrs[] = { "symbol", "region_paddr", NULL };
+    check_attrs(n, attrs);
+    no_children(n);
+    sv->line = n->line;
+    sv->symbol = str_attr(n, "symbol", true);
+    sv->mr_name = str_attr(n, "region_paddr", true);
+}
+
+static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *parent);
+
+static void parse_pd_children(struct system *sys, const struct xml_node *n,
+                              struct pd *pd)
+{
+    pd->maps = xcalloc(count_children(n, "map"), sizeof(struct map));
+    pd->irqs = xcalloc(count_children(n, "irq"), sizeof(struct irq));
+    pd->setvars = xcalloc(count_children(n, "setvar"), sizeof(struct setvar));
+    for (const struct xml_node *c = n->children; c; c = c->next) {
+        if (!strcmp(c->name, "program_image")) {
+            static const char *const attrs[] = { "path", NULL };
+            check_attrs(c, attrs);
+            no_children(c);
+            if (pd->image)
+                fail_at(c->line, "protection domain '%s' has more than one <program_image>",
+                        pd->name);
+            pd->image = str_attr(c, "path", true);
+            pd->image_line = c->line;
+        } else if (!strcmp(c->name, "map")) {
+            parse_map(c, &pd->maps[pd->nmaps++]);
+        } else if (!strcmp(c->name, "irq")) {
+            parse_irq(c, &pd->irqs[pd->nirqs++]);
+        } else if (!strcmp(c->name, "setvar")) {
+            parse_setvar(c, &pd->setvars[pd->nsetvars++]);
+        } else if (!strcmp(c->name, "protection_domain")) {
+            parse_pd(sys, c, pd);
+        } else {
+            fail_at(c->line, "unknown element <%s> inside <protection_domain>", c->name);
+        }
+    }
+    if (!pd->image)
+        fail_at(n->line, "protection domain '%s' has no <program_image>", pd->name);
+}
+
+static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *parent)
+{
+    static const char *const attrs[] = { "name", "priority", "budget", "period",
+                                         "passive", "stack_size", "id", NULL };
+    check_attrs(n, attrs);
+    if (sys->npds == PRIDE_MAX_PDS)
+        fail_at(n->line, "more than %d protection domains", PRIDE_MAX_PDS);
+    struct pd *pd = xcalloc(1, sizeof(*pd));
+    pd->index = (unsigned)sys->npds;
+    sys->pds[sys->npds++] = pd;
+    pd->line = n->line;
+    pd->parent = parent;
+    pd->name = str_attr(n, "name", true);
+    if (strlen(pd->name) > PRIDE_NAME_LEN - 1)
+        fail_at(attr_line(n, "name"), "PD name '%s' is longer than %d characters",
+                pd->name, PRIDE_NAME_LEN - 1);
+    pd->priority = (unsigned)num_attr(n, "priority", 0, 0, 254);
+    pd->budget = (uint32_t)num_attr(n, "budget", 1000, 1, UINT32_MAX);
+    pd->period = (uint32_t)num_attr(n, "period", pd->budget, 1, UINT32_MAX);
+    if (pd->budget > pd->period)
+        fail_at(attr_line(n, "budget"), "budget (%u us) is larger than period (%u us)",
+                pd->budget, pd->period);
+    pd->passive = bool_attr(n, "passive", false);
+    pd->stack_size = num_attr(n, "stack_size", 0x2000, 0x1000, 0x1000000);
+    if (pd->stack_size % PAGE_SIZE_SMALL)
+        fail_at(attr_line(n, "stack_size"), "stack_size %#llx is not a multiple of 0x1000",
+                (unsigned long long)pd->stack_size);
+    const struct xml_attr *id = find_attr(n, "id");
+    if (parent)
+        pd->id_in_parent = (unsigned)num_value(required(n, "id"), 0, PRIDE_MAX_CHANNELS - 1);
+    else if (id)
+        fail_at(id->line, "attribute 'id' is only allowed on a nested (child) protection domain");
+    parse_pd_children(sys, n, pd);
+}
+
+static void parse_mr(const struct xml_node *n, struct mr *mr)
+{
+    static const char *const attrs[] = { "name", "size", "page_size", "phys_addr", NULL };
+    check_attrs(n, attrs);
+    no_children(n);
+    mr->line = n->line;
+    mr->name = str_attr(n, "name", true);
+    const struct xml_attr *size = required(n, "size");
+    mr->size = num_value(size, 1, UINT64_MAX);
+    mr->page_size = num_attr(n, "page_size", PAGE_SIZE_SMALL, 0, UINT64_MAX);
+    if (mr->page_size != PAGE_SIZE_SMALL && mr->page_size != PAGE_SIZE_LARGE)
+        fail_at(attr_line(n, "page_size"), "page_size must be 0x1000 or 0x200000");
+    if (mr->size % mr->page_size)
+        fail_at(size->line, "size %#llx is not a multiple of the page size %#llx",
+                (unsigned long long)mr->size, (unsigned long long)mr->page_size);
+    const struct xml_attr *pa = find_attr(n, "phys_addr");
+    if (pa) {
+        /* keep every address below 2^48 so it fits a descriptor's address field */
+        mr->paddr = num_value(pa, 0, PTE_ADDR_MASK & ~(PAGE_SIZE_SMALL - 1));
+        mr->fixed = true;
+        if (mr->paddr % mr->page_size)
+            fail_at(pa->line, "phys_addr %#llx is not aligned to the page size %#llx",
+                    (unsigned long long)mr->paddr, (unsigned long long)mr->page_size);
+        if (mr->size > PTE_ADDR_MASK + 1 - mr->paddr)
+            fail_at(size->line, "region extends beyond the physical address range");
+    }
+}
+
+static void parse_end(const struct xml_node *n, struct chan_end *end)
+{
+    static const char *const attrs[] = { "pd", "id", "pp", "notify", NULL };
+    check_attrs(n, attrs);
+    no_children(n);
+    end->line = n->line;
+    end->pd_name = str_attr(n, "pd", true);
+    end->id = (unsigned)num_value(required(n, "id"), 0, PRIDE_MAX_CHANNELS - 1);
+    end->pp = bool_attr(n, "pp", false);
+    end->notify = bool_attr(n, "notify", true);
+}
+
+static void parse_channel(const struct xml_node *n, struct channel *ch)
+{
+    static const char *const none[] = { NULL };
+    check_attrs(n, none);
+    ch->line = n->line;
+    size_t ends = 0;
+    for (const struct xml_node *c = n->children; c; c = c->next) {
+        if (strcmp(c->name, "end"))
+            fail_at(c->line, "unknown element <%s> inside <channel>", c->name);
+        if (ends == 2)
+            fail_at(c->line, "a channel must have exactly two <end> elements");
+        parse_end(c, &ch->end[ends++]);
+    }
+    if (ends != 2)
+        fail_at(n->line, "a channel must have exactly two <end> elements, found %zu", ends);
+}
+
+/* ---- cross-element validation ---- */
+
+static struct pd *find_pd(const struct system *sys, const char *name)
+{
+    for (size_t i = 0; i < sys->npds; i++)
+        if (!strcmp(sys->pds[i]->name, name))
+            return sys->pds[i];
+    return NULL;
+}
+
+struct mr *system_find_mr(const struct system *sys, const char *name)
+{
+    for (size_t i = 0; i < sys->nmrs; i++)
+        if (!strcmp(sys->mrs[i].name, name))
+            return &sys->mrs[i];
+    return NULL;
+}
+
+static void check_unique_names(const struct system *sys)
+{
+    for (size_t i = 0; i < sys->npds; i++) {
+        struct pd *first = find_pd(sys, sys->pds[i]->name);
+        if (first != sys->pds[i])
+            fail_at(sys->pds[i]->line, "duplicate protection domain name '%s' (first on line %d)",
+                    first->name, first->line);
+        for (size_t j = 0; j < i; j++)
+            if (sys->pds[j]->parent && sys->pds[j]->parent == sys->pds[i]->parent &&
+                sys->pds[j]->id_in_parent == sys->pds[i]->id_in_parent)
+                fail_at(sys->pds[i]->line, "child id %u of '%s' is already used by '%s'",
+                        sys->pds[i]->id_in_parent, sys->pds[i]->parent->name,
+                        sys->pds[j]->name);
+    }
+    for (size_t i = 0; i < sys->nmrs; i++) {
+        struct mr *first = system_find_mr(sys, sys->mrs[i].name);
+        if (first != &sys->mrs[i])
+            fail_at(sys->mrs[i].line, "duplicate memory region name '%s' (first on line %d)",
+                    first->name, first->line);
+    }
+}
+
+static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+    return a < b + b_size && b < a + a_size;
+}
+
+static void check_maps(const struct system *sys, struct pd *pd)
+{
+    /* the stack area runs from the stack's lowest byte to the top of user VA,
+     * which includes the guard page above USER_STACK_TOP */
+    uint64_t stack_lo = USER_STACK_TOP - pd->stack_size;
+    for (size_t i = 0; i < pd->nmaps; i++) {
+        struct map *m = &pd->maps[i];
+        const char *name = m->mr_name;
+        m->mr = system_find_mr(sys, name);
+        if (!m->mr)
+            fail_at(m->line, "map of unknown memory region '%s'", name);
+        if (m->vaddr % m->mr->page_size)
+            fail_at(m->line, "vaddr %#llx is not aligned to region '%s' page size %#llx",
+                    (unsigned long long)m->vaddr, name,
+                    (unsigned long long)m->mr->page_size);
+        if (m->mr->size > USER_VA_LIMIT - m->vaddr)
+            fail_at(m->line, "map of '%s' at %#llx extends beyond the user address range",
+                    name, (unsigned long long)m->vaddr);
+        if (m->vaddr + m->mr->size > stack_lo)
+            fail_at(m->line, "map of '%s' at %#llx overlaps the stack area (from %#llx)",
+                    name, (unsigned long long)m->vaddr, (unsigned long long)stack_lo);
+        for (size_t j = 0; j < i; j++)
+            if (overlaps(m->vaddr, m->mr->size, pd->maps[j].vaddr, pd->maps[j].mr->size))
+                fail_at(m->line, "map of '%s' at %#llx overlaps the map on line %d", name,
+                        (unsigned long long)m->vaddr, pd->maps[j].line);
+    }
+    for (size_t i = 0; i < pd->nsetvars; i++) {
+        struct setvar *sv = &pd->setvars[i];
+        const char *name = sv->mr_name;
+        sv->mr = system_find_mr(sys, name);
+        if (!sv->mr)
+            fail_at(sv->line, "setvar region_paddr names unknown memory region '%s'", name);
+    }
+}
+
+static void check_fixed_regions(const struct system *sys)
+{
+    for (size_t i = 0; i < sys->nmrs; i++)
+        for (size_t j = 0; j < i && sys->mrs[i].fixed; j++)
+            if (sys->mrs[j].fixed && overlaps(sys->mrs[i].paddr, sys->mrs[i].size,
+                                              sys->mrs[j].paddr, sys->mrs[j].size))
+                fail_at(sys->mrs[i].line, "region '%s' overlaps fixed region '%s' (line %d)",
+                        sys->mrs[i].name, sys->mrs[j].name, sys->mrs[j].line);
+}
+
+static void claim_id(struct pd *pd, unsigned id, int line)
+{
+    struct id_use *use = &pd->ids[id];
+    if (use->end || use->irq)
+        fail_at(line, "channel id %u is already used in PD '%s' (line %d)", id, pd->name,
+                use->end ? use->end->line : use->irq->line);
+}
+
+static void check_irqs(const struct system *sys)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < sys->npds; i++) {
+        struct pd *pd = sys->pds[i];
+        for (size_t k = 0; k < pd->nirqs; k++) {
+            struct irq *irq = &pd->irqs[k];
+            if (++total > PRIDE_MAX_IRQS)
+                fail_at(irq->line, "more than %d IRQs in the system", PRIDE_MAX_IRQS);
+            claim_id(pd, irq->id, irq->line);
+            pd->ids[irq->id].irq = irq;
+            /* earlier IRQs: all of earlier PDs, and this PD's before k */
+            for (size_t j = 0; j <= i; j++)
+                for (size_t l = 0; l < (j == i ? k : sys->pds[j]->nirqs); l++)
+                    if (sys->pds[j]->irqs[l].intid == irq->intid)
+                        fail_at(irq->line, "IRQ %u is already claimed by PD '%s' (line %d)",
+                                irq->intid, sys->pds[j]->name, sys->pds[j]->irqs[l].line);
+        }
+    }
+}
+
+static void check_channels(const struct system *sys)
+{
+    for (size_t i = 0; i < sys->nchannels; i++) {
+        struct channel *ch = &sys->channels[i];
+        for (int e = 0; e < 2; e++) {
+            const char *name = ch->end[e].pd_name;
+            ch->end[e].pd = find_pd(sys, name);
+            if (!ch->end[e].pd)
+                fail_at(ch->end[e].line, "channel end names unknown PD '%s'", name);
+        }
+        if (ch->end[0].pd == ch->end[1].pd)
+            fail_at(ch->end[1].line, "both ends of the channel are PD '%s'",
+                    ch->end[0].pd->name);
+        if (ch->end[0].pp && ch->end[1].pp)
+            fail_at(ch->end[1].line, "pp=\"true\" on both ends of a channel");
+        for (int e = 0; e < 2; e++) {
+            struct chan_end *end = &ch->end[e];
+            claim_id(end->pd, end->id, end->line);
+            end->pd->ids[end->id].end = end;
+            end->pd->ids[end->id].peer = &ch->end[1 - e];
+        }
+    }
+}
+
+/* Depth-first search over "may call" edges; a grey callee closes a cycle. */
+static void ppc_dfs(const struct system *sys, struct pd *pd, char *colour,
+                    struct pd **path, size_t depth)
+{
+    colour[pd->index] = 1;
+    path[depth] = pd;
+    for (size_t i = 0; i < sys->nchannels; i++) {
+        for (int e = 0; e < 2; e++) {
+            const struct chan_end *end = &sys->channels[i].end[e];
+            struct pd *callee = sys->channels[i].end[1 - e].pd;
+            if (end->pd != pd || !end->pp)
+                continue;
+            if (colour[callee->index] == 1) {
+                char cycle[PRIDE_MAX_PDS * (PRIDE_NAME_LEN + 4)] = "";
+                size_t start = 0;
+                while (path[start] != callee)
+                    start++;
+                for (size_t k = start; k <= depth; k++)
+                    snprintf(cycle + strlen(cycle), sizeof(cycle) - strlen(cycle),
+                             "%s -> ", path[k]->name);
+                fail_at(end->line, "protected procedure call cycle: %s%s", cycle,
+                        callee->name);
+            }
+            if (colour[callee->index] == 0)
+                ppc_dfs(sys, callee, colour, path, depth + 1);
+        }
+    }
+    colour[pd->index] = 2;
+}
+
+static void check_ppc(const struct system *sys)
+{
+    char colour[PRIDE_MAX_PDS] = { 0 };
+    struct pd *path[PRIDE_MAX_PDS];
+    for (size_t i = 0; i < sys->npds; i++)
+        if (!colour[i])
+            ppc_dfs(sys, sys->pds[i], colour, path, 0);
+    /* only after cycles: a cycle always also breaks the priority rule */
+    for (size_t i = 0; i < sys->nchannels; i++) {
+        for (int e = 0; e < 2; e++) {
+            const struct chan_end *end = &sys->channels[i].end[e];
+            const struct pd *callee = sys->channels[i].end[1 - e].pd;
+            if (end->pp && callee->priority <= end->pd->priority)
+                fail_at(end->line, "protected procedure call to a PD of equal or lower "
+                        "priority ('%s' %u -> '%s' %u)", end->pd->name,
+                        end->pd->priority, callee->name, callee->priority);
+        }
+    }
+}
+
+static void validate(struct system *sys)
+{
+    check_unique_names(sys);
+    for (size_t i = 0; i < sys->npds; i++)
+        check_maps(sys, sys->pds[i]);
+    check_fixed_regions(sys);
+    check_irqs(sys);
+    check_channels(sys);
+    check_ppc(sys);
+}
+
+static const char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return ".";
+    if (slash == path)
+        return "/";
+    return xconcat(path, (size_t)(slash - path), "");
+}
+
+struct system *system_load(const char *path)
+{
+    size_t len;
+    uint8_t *text = read_file(path, &len);
+    if (!text)
+        fail_path(path, "cannot read: %s", strerror(errno));
+    set_error_file(path);
+    struct xml_node *root = xml_parse((const char *)text, len);
+    if (strcmp(root->name, "system"))
+        fail_at(root->line, "root element must be <system>, not <%s>", root->name);
+    static const char *const none[] = { NULL };
+    check_attrs(root, none);
+
+    struct system *sys = xcalloc(1, sizeof(*sys));
+    sys->path = path;
+    sys->dir = dir_of(path);
+    sys->line = root->line;
+    sys->mrs = xcalloc(count_children(root, "memory_region"), sizeof(struct mr));
+    sys->channels = xcalloc(count_children(root, "channel"), sizeof(struct channel));
+    for (const struct xml_node *c = root->children; c; c = c->next) {
+        if (!strcmp(c->name, "protection_domain"))
+            parse_pd(sys, c, NULL);
+        else if (!strcmp(c->name, "memory_region"))
+            parse_mr(c, &sys->mrs[sys->nmrs++]);
+        else if (!strcmp(c->name, "channel"))
+            parse_channel(c, &sys->channels[sys->nchannels++]);
+        else
+            fail_at(c->line, "unknown element <%s> inside <system>", c->name);
+    }
+    if (!sys->npds)
+        fail_at(root->line, "the system has no protection domains");
+    validate(sys);
+    return sys;
+}

@@ -1,0 +1,203 @@
+/*
+ * Shared declarations of the pride build tool.
+ *
+ * Data flows in one direction: xml.c turns text into a tree, system.c turns
+ * the tree into a validated model, elf.c reads ELF files, layout.c assigns
+ * physical memory and builds page tables and the boot spec, image.c writes the
+ * bootable ELF. Every error ends the program through fail_at()/fail_path();
+ * all memory comes from one arena that is freed at exit.
+ */
+#ifndef PRIDE_TOOL_H
+#define PRIDE_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pride/bootspec.h"
+
+/* ---- main.c: errors, memory, files, numbers ---- */
+
+void set_error_file(const char *path);
+_Noreturn void fail_at(int line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+_Noreturn void fail_path(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xconcat(const char *a, size_t n, const char *b);
+/* Whole file plus a terminating NUL, or NULL (errno set) if unreadable. */
+uint8_t *read_file(const char *path, size_t *len);
+/* Parses decimal or 0x hex with '_' separators; NULL or an error text. */
+const char *parse_u64(const char *text, uint64_t *out);
+
+/* ---- xml.c ---- */
+
+struct xml_attr {
+    const char *name;
+    const char *value; /* entities already decoded */
+    int line;
+    struct xml_attr *next;
+};
+
+struct xml_node {
+    const char *name;
+    int line;
+    struct xml_attr *attrs;
+    struct xml_node *children; /* document order */
+    struct xml_node *next;
+};
+
+/* Parses a whole document and returns its root element. */
+struct xml_node *xml_parse(const char *text, size_t len);
+
+/* ---- system.c: the validated model ---- */
+
+enum { PERM_R = 1, PERM_W = 2, PERM_X = 4 };
+
+struct mr {
+    const char *name;
+    int line;
+    uint64_t size, page_size;
+    bool fixed;     /* phys_addr given: device or reserved memory */
+    uint64_t paddr; /* phys_addr, or assigned by layout */
+};
+
+struct map {
+    int line;
+    const char *mr_name;
+    struct mr *mr; /* resolved by validation */
+    uint64_t vaddr;
+    unsigned perms;
+    bool cached;
+    const char *setvar_vaddr; /* symbol or NULL */
+};
+
+struct irq {
+    int line;
+    unsigned intid, id;
+    bool edge;
+};
+
+struct setvar {
+    int line;
+    const char *symbol;
+    const char *mr_name;
+    struct mr *mr; /* resolved by validation */
+};
+
+struct chan_end {
+    int line;
+    const char *pd_name;
+    struct pd *pd; /* resolved by validation */
+    unsigned id;
+    bool pp, notify;
+};
+
+struct channel {
+    int line;
+    struct chan_end end[2];
+};
+
+/* What one channel id of a PD is used for (filled by validation). */
+struct id_use {
+    struct chan_end *end;  /* this PD's end of a PD channel, or NULL */
+    struct chan_end *peer; /* the other end */
+    struct irq *irq;       /* or the IRQ using this id */
+};
+
+struct pd {
+    const char *name;
+    int line;
+    unsigned index; /* document (pre-)order: parents before children */
+    unsigned priority;
+    uint32_t budget, period;
+    bool passive;
+    uint64_t stack_size;
+    struct pd *parent;
+    unsigned id_in_parent; /* valid when parent != NULL */
+    const char *image;
+    int image_line;
+    struct map *maps;
+    size_t nmaps;
+    struct irq *irqs;
+    size_t nirqs;
+    struct setvar *setvars;
+    size_t nsetvars;
+    struct id_use ids[PRIDE_MAX_CHANNELS];
+};
+
+struct system {
+    const char *path;
+    const char *dir; /* directory of the .system file */
+    int line;        /* of <system> */
+    struct pd *pds[PRIDE_MAX_PDS];
+    size_t npds;
+    struct mr *mrs;
+    size_t nmrs;
+    struct channel *channels;
+    size_t nchannels;
+};
+
+struct system *system_load(const char *path);
+struct mr *system_find_mr(const struct system *sys, const char *name);
+
+/* ---- elf.c ---- */
+
+struct elf_seg {
+    uint64_t vaddr, paddr, offset, filesz, memsz;
+    uint32_t flags; /* PF_R / PF_W / PF_X */
+};
+
+struct elf_sym {
+    uint64_t value, size;
+};
+
+struct elf_file {
+    const char *path;
+    uint8_t *buf; /* whole file; kernel patches are made here */
+    size_t len;
+    uint64_t entry;
+    struct elf_seg *segs; /* PT_LOAD only */
+    size_t nsegs;
+    const uint8_t *syms; /* .symtab entries, NULL if none */
+    size_t nsyms;
+    const char *strtab;
+    size_t strtab_len;
+};
+
+/* Reads and checks an AArch64 ELF64 executable; NULL or an error text. */
+const char *elf_load(struct elf_file *ef, const char *path);
+bool elf_symbol(const struct elf_file *ef, const char *name, struct elf_sym *out);
+
+/* ---- layout.c ---- */
+
+struct out_seg {
+    uint64_t vaddr, paddr, filesz, memsz;
+    uint32_t flags;
+    bool kernel; /* kernel segments keep their addresses and are never merged */
+    const uint8_t *data;
+};
+
+struct image {
+    struct out_seg *segs;
+    size_t nsegs, cap;
+    uint64_t entry; /* physical */
+};
+
+struct build_opts {
+    const char *kernel_path;
+    const char *const *dirs; /* program image search path */
+    size_t ndirs;
+    bool verbose;
+};
+
+void layout_build(struct system *sys, const struct build_opts *opts,
+                  struct image *img);
+
+/* ---- image.c ---- */
+
+void image_add(struct image *img, const struct out_seg *seg);
+void image_write(const struct image *img, const char *path);
+
+#endif

@@ -22,7 +22,7 @@ QEMU_FLAGS := -machine virt -cpu cortex-a53 -m 512M -nographic -nic none
 TARGET_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
                  -fno-pic -fno-stack-protector -mcpu=cortex-a53 -Iinclude
 TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none
-KERNEL_CFLAGS := $(TARGET_CFLAGS) -mgeneral-regs-only -Ikernel/include \
+KERNEL_CFLAGS := $(TARGET_CFLAGS) -mgeneral-regs-only -flto -Ikernel/include \
                  -Ikernel/arch/aarch64/include
 PD_CFLAGS := $(TARGET_CFLAGS) -Ilibmicrokit/include
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude
@@ -51,11 +51,11 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/aarch64/*.c kernel/arch/aarch64
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
 KERNEL_HDRS := $(wildcard include/pride/*.h kernel/include/kernel/*.h \
                           kernel/arch/aarch64/include/arch/*.h)
-$(BUILD)/kernel/%.o: kernel/% $(KERNEL_HDRS) | $(DEPS_STAMP)
+$(BUILD)/kernel/%.o: kernel/% $(KERNEL_HDRS) Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(KERNEL_CFLAGS) -c -o $@ $<
 $(KERNEL_ELF): $(KERNEL_OBJS) kernel/arch/aarch64/kernel.ld
-	$(TCC) $(TARGET_LDFLAGS) -T kernel/arch/aarch64/kernel.ld -o $@ $(KERNEL_OBJS)
+	$(TCC) $(KERNEL_CFLAGS) $(TARGET_LDFLAGS) -T kernel/arch/aarch64/kernel.ld -o $@ $(KERNEL_OBJS)
 
 # libmicrokit.
 LIBMK_HDRS := libmicrokit/include/microkit.h include/pride/syscall.h

@@ -2,9 +2,10 @@
 # attribute every instruction to a kernel function or a PD's function.
 #
 # Environment: TRACE_SYSTEM (.system file), TRACE_ELF_DIR (PD ELFs),
-# TRACE_KERNEL (kernel ELF), TRACE_COND (gdb condition at kernel_syscall
-# that marks the start of one iteration), TRACE_SKIP (iterations to skip
-# first, to reach steady state), TRACE_NAME.
+# TRACE_KERNEL (kernel ELF), TRACE_PD and TRACE_REACH (run until that PD
+# enters that function: the start of the phase to trace), TRACE_COND (gdb
+# condition at kernel_syscall that marks the start of one iteration),
+# TRACE_SKIP (iterations to skip first, to reach steady state), TRACE_NAME.
 import bisect
 import collections
 import os
@@ -40,14 +41,24 @@ def pd_programs(system_file, elf_dir):
     return programs
 
 
+def pd_index(system_file, name):
+    names = [pd.get("name") for pd in ET.parse(system_file).getroot().iter("protection_domain")]
+    return names.index(name)
+
+
 def main():
     env = os.environ
     kernel = symbols(env["TRACE_KERNEL"])
     programs = pd_programs(env["TRACE_SYSTEM"], env["TRACE_ELF_DIR"])
     gdb.execute("set pagination off")
     gdb.execute("target remote 127.0.0.1:%s" % env.get("TRACE_PORT", "1234"))
+    asid = pd_index(env["TRACE_SYSTEM"], env["TRACE_PD"]) + 1
+    reach = dict((n, a) for a, n in programs[env["TRACE_PD"]])[env["TRACE_REACH"]]
+    gdb.execute("break *0x%x if ($TTBR0_EL1 >> 48) == %d" % (reach, asid))
+    gdb.execute("continue", to_string=True)
+    gdb.execute("delete")
     gdb.execute("break kernel_syscall if %s" % env["TRACE_COND"])
-    gdb.execute("ignore 1 %s" % env.get("TRACE_SKIP", "1000"), to_string=True)
+    gdb.execute("ignore 2 %s" % env.get("TRACE_SKIP", "100"), to_string=True)
     gdb.execute("continue", to_string=True)
     gdb.execute("delete")
     start = int(gdb.parse_and_eval("$pc"))

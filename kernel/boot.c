@@ -88,7 +88,6 @@ static void install_pd(struct core *core, const struct bootspec *spec, unsigned 
     arch_init_pd(pd, pd->spec->pgd_paddr);
     pd_reset_context(pd, pd->spec->entry);
     ipc_install_channels(pd);
-    sched_wake(pd);
 }
 
 void kernel_main(void)
@@ -101,6 +100,9 @@ void kernel_main(void)
     num_pds = spec->num_pds;
     for (unsigned i = 0; i < num_pds; i++)
         install_pd(core, spec, i);
+    sched_init();
+    for (unsigned i = 0; i < num_pds; i++)
+        sched_wake(&pds[i]);
     kprintf("pride: kernel up, %u protection domains\n", num_pds);
     arch_timer_start(TIMESLICE_NS);
     arch_start_user(kernel_exit(core));

@@ -1,139 +1,123 @@
 /*
- * Per-core scheduler: 256 fixed priorities, round-robin within a priority,
- * O(1) choice of the highest ready priority through a two-level bitmap.
- * The running PD is never in a ready queue.
+ * Per-core scheduler: 256 fixed priorities, round-robin within a priority.
+ *
+ * A system has at most 63 PDs, so at boot every PD gets a rank: PDs sorted
+ * by priority, ties by index. PDs of one priority hold a contiguous range of
+ * ranks (a group). Each core keeps one 64-bit mask of its runnable PDs by
+ * rank, the running PD included: waking and blocking are single bit
+ * operations, and the highest priority is the top set bit. Within a group,
+ * a cursor gives round-robin: the PD at or after the cursor runs, and the
+ * cursor moves on only when a time slice ends, so a PD preempted by a
+ * higher priority resumes before its peers.
  */
 #include <arch/arch.h>
 #include <kernel/kernel.h>
 
-static void bitmap_set(struct core *core, unsigned prio)
+static struct pd *pd_of_rank[PRIDE_MAX_PDS];
+static uint64_t group_of_rank[PRIDE_MAX_PDS]; /* ranks sharing this rank's priority */
+
+static uint64_t bit(unsigned rank)
 {
-    core->ready_bitmap[prio / 64] |= 1ull << (prio % 64);
-    core->ready_summary |= 1ull << (prio / 64);
+    return 1ull << rank;
 }
 
-static void bitmap_clear(struct core *core, unsigned prio)
+/* Rank every PD once all are installed (insertion sort: at most 63). */
+void sched_init(void)
 {
-    core->ready_bitmap[prio / 64] &= ~(1ull << (prio % 64));
-    if (!core->ready_bitmap[prio / 64])
-        core->ready_summary &= ~(1ull << (prio / 64));
-}
-
-static int highest_ready(const struct core *core)
-{
-    if (!core->ready_summary)
-        return -1;
-    unsigned word = 63 - (unsigned)__builtin_clzll(core->ready_summary);
-    return (int)(64 * word + 63 - (unsigned)__builtin_clzll(core->ready_bitmap[word]));
-}
-
-static void enqueue(struct pd *pd, bool at_head)
-{
-    struct core *core = pd->core;
-    struct ready_queue *q = &core->ready[pd->priority];
-    if (!q->head) {
-        pd->ready_next = pd->ready_prev = 0;
-        q->head = q->tail = pd;
-        bitmap_set(core, pd->priority);
-    } else if (at_head) {
-        pd->ready_prev = 0;
-        pd->ready_next = q->head;
-        q->head->ready_prev = pd;
-        q->head = pd;
-    } else {
-        pd->ready_next = 0;
-        pd->ready_prev = q->tail;
-        q->tail->ready_next = pd;
-        q->tail = pd;
+    for (unsigned i = 0; i < num_pds; i++) {
+        unsigned r = i;
+        while (r && pd_of_rank[r - 1]->priority > pds[i].priority) {
+            pd_of_rank[r] = pd_of_rank[r - 1];
+            r--;
+        }
+        pd_of_rank[r] = &pds[i];
+    }
+    for (unsigned r = 0; r < num_pds; r++) {
+        pd_of_rank[r]->rank = (uint8_t)r;
+        for (unsigned s = 0; s < num_pds; s++)
+            if (pd_of_rank[s]->priority == pd_of_rank[r]->priority)
+                group_of_rank[r] |= bit(s);
     }
 }
 
-static void dequeue(struct pd *pd)
+static unsigned lowest_rank(uint64_t group)
 {
-    struct core *core = pd->core;
-    struct ready_queue *q = &core->ready[pd->priority];
-    if (pd->ready_prev)
-        pd->ready_prev->ready_next = pd->ready_next;
-    else
-        q->head = pd->ready_next;
-    if (pd->ready_next)
-        pd->ready_next->ready_prev = pd->ready_prev;
-    else
-        q->tail = pd->ready_prev;
-    if (!q->head)
-        bitmap_clear(core, pd->priority);
+    return (unsigned)__builtin_ctzll(group);
 }
 
-/*
- * Invariant: core->current, when set, is runnable and has a priority at least
- * as high as every ready PD. A PD that blocks leaves current empty first, so
- * a PD it wakes can take over the CPU directly, without a queue round trip.
- */
+/* The highest-priority runnable PD, round-robin within its group. */
+static struct pd *pick(struct core *core)
+{
+    if (!core->ready)
+        return 0;
+    unsigned top = 63 - (unsigned)__builtin_clzll(core->ready);
+    uint64_t group = core->ready & group_of_rank[top];
+    if (!(group & (group - 1)))
+        return pd_of_rank[top];
+    unsigned base = lowest_rank(group_of_rank[top]);
+    uint64_t from_cursor = group & ~(bit(core->cursor[base]) - 1);
+    unsigned rank = lowest_rank(from_cursor ? from_cursor : group);
+    core->cursor[base] = (uint8_t)rank;
+    return pd_of_rank[rank];
+}
+
+/* Invariant: core->current, when set, is runnable and of the highest ready
+ * priority. A PD that blocks clears current first, so the PD it wakes (a
+ * server called, a caller answered) takes over the CPU without a search. */
 void sched_wake(struct pd *pd)
 {
     struct core *core = pd->core;
     struct pd *cur = core->current;
     pd->state = PD_RUNNABLE;
-    if (cur == pd)
-        return;
-    if (cur) {
-        if (pd->priority > cur->priority) {
-            enqueue(cur, true); /* preempted: first in line at its priority */
-            core->current = pd;
-        } else {
-            enqueue(pd, false);
-        }
-    } else if ((int)pd->priority >= highest_ready(core)) {
+    core->ready |= bit(pd->rank);
+    if (cur ? pd->priority > cur->priority
+            : 63 - (unsigned)__builtin_clzll(core->ready) == pd->rank)
         core->current = pd;
-    } else {
-        enqueue(pd, false);
-    }
 }
 
 /* Take a PD that is about to block or stop out of scheduling. */
 void sched_remove(struct pd *pd)
 {
-    if (pd->core->current == pd)
-        pd->core->current = 0;
-    else if (pd->state == PD_RUNNABLE)
-        dequeue(pd);
+    struct core *core = pd->core;
+    core->ready &= ~bit(pd->rank);
+    if (core->current == pd)
+        core->current = 0;
 }
 
 void sched_timeslice_expired(struct core *core)
 {
     struct pd *cur = core->current;
-    if (cur && core->ready[cur->priority].head) {
-        enqueue(cur, false);
-        core->current = 0;
-    }
+    if (!cur || !(core->ready & group_of_rank[cur->rank] & ~bit(cur->rank)))
+        return;
+    uint64_t group = group_of_rank[cur->rank];
+    unsigned base = lowest_rank(group);
+    unsigned next = cur->rank + 1;
+    core->cursor[base] = (uint8_t)(group & bit(next) ? next : base);
+    core->current = 0;
 }
 
-static struct pd *take_highest_ready(struct core *core)
+/* Choose the next PD, idling until one is runnable. */
+__attribute__((noinline)) static struct pd *choose(struct core *core)
 {
-    int top = highest_ready(core);
-    if (top < 0)
-        return 0;
-    struct pd *next = core->ready[top].head;
-    dequeue(next);
-    return next;
-}
-
-/* Leave the kernel: choose a PD (idling until one is runnable) and return
- * the context to resume. */
-struct user_context *kernel_exit(struct core *core)
-{
-    while (!core->current) {
-        core->current = take_highest_ready(core);
-        if (core->current)
-            break;
+    struct pd *next;
+    while (!(next = pick(core))) {
         arch_wait_for_interrupt();
         unsigned intid = arch_irq_acknowledge();
         if (intid != ARCH_SPURIOUS_INTID)
             kernel_irq(core, intid);
     }
-    if (core->loaded != core->current) {
-        arch_switch_to(core, core->current);
-        core->loaded = core->current;
+    return next;
+}
+
+/* Leave the kernel: return the context of the PD to resume. */
+struct user_context *kernel_exit(struct core *core)
+{
+    struct pd *next = core->current;
+    if (__builtin_expect(!next, 0))
+        next = core->current = choose(core);
+    if (core->loaded != next) {
+        arch_switch_to(core, next);
+        core->loaded = next;
     }
-    return &core->current->ctx;
+    return &next->ctx;
 }

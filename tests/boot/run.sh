@@ -110,7 +110,33 @@ test_hierarchy() {
     fi
 }
 
+test_fuzz() {
+    local log=$OUT/fuzz.log
+    if ! BOOT_LINGER=0.5 boot_system "$BUILD/tests/systems/fuzz/fuzz.img" "$log" 60 "^fuzz: done"; then
+        fail fuzz_kernel_survives "the supervisor never finished (see $log)"
+        return
+    fi
+    pass fuzz_kernel_survives
+    local counts kind
+    counts=$(grep '^fuzz: faults' "$log")
+    for kind in 1 2 3 4 5 6; do
+        if [[ "$counts" =~ kind$kind=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
+            pass "fuzz_fault_kind_$kind"
+        else
+            fail "fuzz_fault_kind_$kind" "no fault of kind $kind in: $counts"
+        fi
+    done
+    local done_line last_beat
+    done_line=$(line_of "$log" "fuzz: done")
+    last_beat=$(grep -n '^heartbeat ' "$log" | tail -n 1 | cut -d: -f1)
+    [ "${last_beat:-0}" -gt "$done_line" ] && pass fuzz_heartbeat_survives ||
+        fail fuzz_heartbeat_survives "no heartbeat after the fuzzing"
+    grep -q 'kernel panic\|kernel trap\|unexpected fault' "$log" &&
+        fail fuzz_no_kernel_error "kernel error in $log" || pass fuzz_no_kernel_error
+}
+
 test_hello
 test_pingpong
+test_fuzz
 test_isolation
 test_hierarchy

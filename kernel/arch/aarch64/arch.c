@@ -39,10 +39,10 @@ void arch_init_pd(struct pd *pd, uint64_t pgd_paddr)
 void arch_switch_to(struct core *core, struct pd *next)
 {
     sysreg_write(ttbr0_el1, next->ttbr);
-    bool fp_on = next == core->fp_owner;
-    if (fp_on != core->fp_on) {
-        sysreg_write(cpacr_el1, fp_on ? CPACR_FP_ON : CPACR_FP_OFF);
-        core->fp_on = fp_on;
+    /* FP stays trapped unless next owns the FP registers. */
+    if (core->fp_on || next == core->fp_owner) {
+        core->fp_on = !core->fp_on;
+        sysreg_write(cpacr_el1, core->fp_on ? CPACR_FP_ON : CPACR_FP_OFF);
     }
     isb();
 }

@@ -11,7 +11,6 @@
 #include <pride/syscall.h>
 #include <arch/context.h>
 
-#define NUM_PRIORITIES 256
 #define TIMESLICE_NS   5000000ULL
 #define MAX_INTID      1020
 
@@ -47,7 +46,6 @@ struct pd {
     uint64_t *ipc_buffer;   /* the PD's message words, via the kernel map */
     uint64_t pending;       /* notified channels not yet received */
 
-    struct pd *ready_next, *ready_prev;
     /* PDs waiting for this PD's next receive: callers and faulted children. */
     struct pd *senders_head, *senders_tail, *sender_next;
     struct pd *reply_to;    /* caller or faulted child this PD must answer */
@@ -58,6 +56,7 @@ struct pd {
     uint8_t state;
     uint8_t priority;
     uint8_t index;
+    uint8_t rank;           /* position in priority order (sched.c) */
 
     uint8_t fault_kind;     /* valid in PD_FAULTED */
     uint64_t fault_pc, fault_address, fault_esr;
@@ -67,25 +66,21 @@ struct pd {
     struct channel channels[PRIDE_MAX_CHANNELS];
 };
 
-struct ready_queue {
-    struct pd *head, *tail;
-};
-
 struct core {
     uint64_t kstack_top;    /* first: the exception entry code reads it */
     struct pd *current;     /* running PD (never in a ready queue), or NULL */
     struct pd *loaded;      /* PD whose address space is installed */
     struct pd *fp_owner;    /* PD whose FP/SIMD state is in the registers */
     bool fp_on;             /* FP/SIMD access currently enabled */
-    uint64_t ready_summary; /* bit w set: ready_bitmap[w] != 0 */
-    uint64_t ready_bitmap[NUM_PRIORITIES / 64];
-    struct ready_queue ready[NUM_PRIORITIES];
+    uint64_t ready;         /* runnable PDs (current included), bit = rank */
+    uint8_t cursor[PRIDE_MAX_PDS]; /* round-robin position, by group's lowest rank */
 };
 
 extern struct pd pds[PRIDE_MAX_PDS];
 extern unsigned num_pds;
 
 /* sched.c */
+void sched_init(void);
 void sched_wake(struct pd *pd);
 void sched_remove(struct pd *pd);
 void sched_timeslice_expired(struct core *core);

@@ -135,7 +135,21 @@ test_fuzz() {
         fail fuzz_no_kernel_error "kernel error in $log" || pass fuzz_no_kernel_error
 }
 
+test_irq() {
+    local log=$OUT/irq.log
+    if ! boot_system "$BUILD/tests/systems/irq/irq.img" "$log" 20 "^irq: done"; then
+        fail irq_delivery "timer interrupts were not delivered (see $log)"
+        return
+    fi
+    pass irq_delivery
+    expect_contains irq_masked_until_ack "$log" "irq: 5 interrupts, none while unacknowledged"
+    expect_contains irq_pending_after_ack "$log" "irq: pending interrupt delivered on acknowledgement"
+    grep -q FAIL "$log" && fail irq_no_early_delivery "$(grep FAIL "$log")" || pass irq_no_early_delivery
+    expect_contains irq_timer_owner_only "$log" "pd=intruder kind=undefined instruction"
+}
+
 test_hello
+test_irq
 test_pingpong
 test_fuzz
 test_isolation

@@ -34,6 +34,10 @@ void arch_init_pd(struct pd *pd, uint64_t pgd_paddr)
 {
     /* ASID = index + 1: ASIDs are never reused, so switches need no TLB flush. */
     pd->ttbr = pgd_paddr | ((uint64_t)(pd->index + 1) << 48);
+    pd->owns_vtimer = false;
+    for (unsigned ch = 0; ch < PRIDE_MAX_CHANNELS; ch++)
+        if (pd->spec->channels[ch].kind == CH_IRQ && pd->spec->channels[ch].irq == VTIMER_INTID)
+            pd->owns_vtimer = true;
 }
 
 void arch_switch_to(struct core *core, struct pd *next)
@@ -43,6 +47,10 @@ void arch_switch_to(struct core *core, struct pd *next)
     if (core->fp_on || next == core->fp_owner) {
         core->fp_on = !core->fp_on;
         sysreg_write(cpacr_el1, core->fp_on ? CPACR_FP_ON : CPACR_FP_OFF);
+    }
+    if (next->owns_vtimer != core->vtimer_on) {
+        core->vtimer_on = next->owns_vtimer;
+        sysreg_write(cntkctl_el1, CNTKCTL_EL0VCTEN | (core->vtimer_on ? CNTKCTL_EL0VTEN : 0));
     }
     isb();
 }

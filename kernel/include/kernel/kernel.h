@@ -57,6 +57,7 @@ struct pd {
     uint8_t priority;
     uint8_t index;
     uint8_t rank;           /* position in priority order (sched.c) */
+    bool owns_vtimer;       /* has the virtual timer's IRQ: may program it */
 
     uint8_t fault_kind;     /* valid in PD_FAULTED */
     uint64_t fault_pc, fault_address, fault_esr;
@@ -72,6 +73,7 @@ struct core {
     struct pd *loaded;      /* PD whose address space is installed */
     struct pd *fp_owner;    /* PD whose FP/SIMD state is in the registers */
     bool fp_on;             /* FP/SIMD access currently enabled */
+    bool vtimer_on;         /* EL0 may program the virtual timer */
     uint64_t ready;         /* runnable PDs (current included), bit = rank */
     uint8_t cursor[PRIDE_MAX_PDS]; /* round-robin position, by group's lowest rank */
 };

@@ -58,8 +58,12 @@
 /* SPSR for EL0t with interrupts enabled. */
 #define SPSR_EL0T 0x0
 
-/* CNTKCTL_EL1.EL0VCTEN: EL0 reads CNTVCT_EL0, for timekeeping without a syscall. */
+/* CNTKCTL_EL1: every PD may read the virtual counter (timekeeping without a
+ * syscall); only the PD that owns the virtual timer's interrupt may program
+ * the virtual timer (EL0VTEN), switched per PD. */
 #define CNTKCTL_EL0VCTEN (UL(1) << 1)
+#define CNTKCTL_EL0VTEN  (UL(1) << 8)
+#define VTIMER_INTID 27
 
 /* CPACR_EL1.FPEN: 3 = FP/SIMD usable at EL0 and EL1, 0 = trapped. */
 #define CPACR_FP_ON  (UL(3) << 20)

@@ -58,13 +58,13 @@ $(KERNEL_ELF): $(KERNEL_OBJS) kernel/arch/aarch64/kernel.ld
 	$(TCC) $(KERNEL_CFLAGS) $(TARGET_LDFLAGS) -T kernel/arch/aarch64/kernel.ld -o $@ $(KERNEL_OBJS)
 
 # libmicrokit.
-LIBMK_HDRS := libmicrokit/include/microkit.h include/pride/syscall.h
+LIBMK_HDRS := $(wildcard libmicrokit/include/*.h) include/pride/syscall.h
 $(BUILD)/libmicrokit/%.o: libmicrokit/% $(LIBMK_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) -c -o $@ $<
 $(CRT0): $(BUILD)/libmicrokit/crt0.S.o
 	cp $< $@
-$(LIBMICROKIT): $(BUILD)/libmicrokit/main.c.o
+$(LIBMICROKIT): $(BUILD)/libmicrokit/main.c.o $(BUILD)/libmicrokit/debug.c.o
 	$(CROSS)ar rcs $@ $^
 
 # Systems: every directory with a <name>.system under examples/, bench/ and

@@ -12,7 +12,7 @@ scenarios=(
     "ppc_roundtrip|measure_ppc|\$x3 == 2 && \$x0 == 1"
     "ppc_passive_roundtrip|measure_ppc|\$x3 == 2 && \$x0 == 2"
     "notify_wakeup|measure_wakeup|\$x3 == 0 && \$x0 == 3"
-    "notify_pingpong|notified|\$x3 == 0 && \$x0 == 4 && (\$TTBR0_EL1 >> 48) == 1"
+    "notify_pingpong|start_pingpong|\$x3 == 0 && \$x0 == 4 && (\$TTBR0_EL1 >> 48) == 1"
 )
 for s in "${scenarios[@]}"; do
     [ $# -eq 0 ] || [[ " $* " == *" ${s%%|*} "* ]] || continue

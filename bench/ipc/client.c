@@ -1,5 +1,6 @@
 /* Runs each measurement loop and prints instructions per operation. */
 #include <microkit.h>
+#include <pride_debug.h>
 
 #define SERVER 1
 #define PASSIVE_SERVER 2
@@ -17,23 +18,11 @@ static inline uint64_t instructions(void)
     return count;
 }
 
-static void put_dec(uint64_t v)
-{
-    char digits[20];
-    unsigned n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        microkit_dbg_putc(digits[--n]);
-}
-
 static void report(const char *name, uint64_t start)
 {
     microkit_dbg_puts(name);
     microkit_dbg_puts(": ");
-    put_dec((instructions() - start) / ITERATIONS);
+    pride_dbg_put_dec((instructions() - start) / ITERATIONS);
     microkit_dbg_putc('\n');
 }
 
@@ -58,14 +47,19 @@ void init(void)
 {
 }
 
+__attribute__((noinline)) static void start_pingpong(void)
+{
+    pingpong_start = instructions();
+    microkit_notify(PEER);
+}
+
 /* The peer, initialised last, says so first: all PDs are then waiting. */
 static void measure_all(void)
 {
     measure_ppc("ppc_roundtrip_insns", SERVER);
     measure_ppc("ppc_passive_roundtrip_insns", PASSIVE_SERVER);
     measure_wakeup();
-    pingpong_start = instructions();
-    microkit_notify(PEER);
+    start_pingpong();
 }
 
 void notified(microkit_channel ch)

@@ -1,18 +1,12 @@
 /* Restarts its crashing child three times, then stops it. */
 #include <microkit.h>
+#include <pride_debug.h>
 
 #define CHILD 0
 #define CHILD_ENTRY 0x200000 /* _start: first in .text (libmicrokit/microkit.ld) */
 #define MAX_RESTARTS 3
 
 static unsigned restarts;
-
-static void put_hex(uint64_t v)
-{
-    microkit_dbg_puts("0x");
-    for (int shift = 60; shift >= 0; shift -= 4)
-        microkit_dbg_putc("0123456789abcdef"[(v >> shift) & 0xf]);
-}
 
 void init(void)
 {
@@ -32,7 +26,7 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
     microkit_dbg_puts(" faulted, kind ");
     microkit_dbg_putc((char)('0' + microkit_msginfo_get_label(msginfo)));
     microkit_dbg_puts(" at address ");
-    put_hex(microkit_mr_get(FAULT_MR_ADDRESS));
+    pride_dbg_put_hex(microkit_mr_get(FAULT_MR_ADDRESS));
     microkit_dbg_putc('\n');
     if (restarts < MAX_RESTARTS) {
         restarts++;

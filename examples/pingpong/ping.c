@@ -1,29 +1,11 @@
 /* Drives both rounds and prints the checksum of all replies. */
 #include <microkit.h>
+#include <pride_debug.h>
 #include "pingpong.h"
 
 #define PONG 3
 
 static unsigned notifications;
-
-static void put_hex(uint64_t v)
-{
-    microkit_dbg_puts("0x");
-    for (int shift = 60; shift >= 0; shift -= 4)
-        microkit_dbg_putc("0123456789abcdef"[(v >> shift) & 0xf]);
-}
-
-static void put_dec(uint64_t v)
-{
-    char digits[20];
-    unsigned n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        microkit_dbg_putc(digits[--n]);
-}
 
 static void call_round(void)
 {
@@ -40,13 +22,13 @@ static void call_round(void)
             checksum = checksum * 31 + microkit_mr_get(w);
     }
     microkit_dbg_puts("pingpong: ");
-    put_dec(notifications);
+    pride_dbg_put_dec(notifications);
     microkit_dbg_puts(" notifications, ");
-    put_dec(ROUNDS);
+    pride_dbg_put_dec(ROUNDS);
     microkit_dbg_puts(" calls, ");
-    put_dec(bad);
+    pride_dbg_put_dec(bad);
     microkit_dbg_puts(" bad replies, checksum ");
-    put_hex(checksum);
+    pride_dbg_put_hex(checksum);
     microkit_dbg_puts("\n");
 }
 

@@ -1,5 +1,6 @@
 /* Restarts the fuzzer after every fault and tallies the fault kinds. */
 #include <microkit.h>
+#include <pride_debug.h>
 
 #define FUZZER 7
 #define FUZZER_ENTRY 0x200000
@@ -7,26 +8,14 @@
 
 static unsigned faults, by_kind[FAULT_OTHER + 1];
 
-static void put_dec(uint64_t v)
-{
-    char digits[20];
-    unsigned n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        microkit_dbg_putc(digits[--n]);
-}
-
 static void report(void)
 {
     microkit_dbg_puts("fuzz: faults");
     for (unsigned kind = 1; kind <= FAULT_OTHER; kind++) {
         microkit_dbg_puts(" kind");
-        put_dec(kind);
+        pride_dbg_put_dec(kind);
         microkit_dbg_putc('=');
-        put_dec(by_kind[kind]);
+        pride_dbg_put_dec(by_kind[kind]);
     }
     microkit_dbg_puts("\nfuzz: done\n");
 }

@@ -5,6 +5,7 @@
  * must then deliver the still-pending interrupt at once.
  */
 #include <microkit.h>
+#include <pride_debug.h>
 
 #define TIMER_IRQ 1
 #define WITNESS 2
@@ -13,19 +14,10 @@
 static unsigned interrupts;
 static bool waiting_for_witness;
 
-static uint64_t counter_now(void)
-{
-    uint64_t ticks;
-    __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(ticks));
-    return ticks;
-}
-
 static void timer_arm_in_us(uint64_t us)
 {
-    uint64_t hz;
-    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
-    __asm__ volatile("msr cntv_cval_el0, %0\n msr cntv_ctl_el0, %1\n isb"
-                     ::"r"(counter_now() + hz / 1000000 * us), "r"(1ull));
+    uint64_t deadline = pride_counter_now() + pride_counter_hz() / 1000000 * us;
+    __asm__ volatile("msr cntv_cval_el0, %0\n msr cntv_ctl_el0, %1\n isb" ::"r"(deadline), "r"(1ull));
 }
 
 static void timer_off(void)

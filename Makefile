@@ -67,21 +67,37 @@ $(CRT0): $(BUILD)/libmicrokit/crt0.S.o
 $(LIBMICROKIT): $(BUILD)/libmicrokit/main.c.o $(BUILD)/libmicrokit/debug.c.o
 	$(CROSS)ar rcs $@ $^
 
-# Systems: every directory with a <name>.system under examples/, bench/ and
-# tests/systems/. Each .c file in it is one PD program.
-SYSTEM_DIRS := $(patsubst %/,%,$(dir $(wildcard examples/*/*.system bench/*/*.system \
-                                                 tests/systems/*/*.system)))
-PD_LINK := $(CRT0) $(LIBMICROKIT) libmicrokit/microkit.ld
-$(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS)
+# Client libraries (lib/<class>/*.c): one archive; PDs pull what they use.
+LIBPRIDE := $(BUILD)/lib/libpride.a
+LIBPRIDE_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/*/*.c))
+CLASS_HDRS := $(wildcard include/*/*.h)
+$(BUILD)/lib/%.o: lib/% $(LIBMK_HDRS) $(CLASS_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(TCC) $(PD_CFLAGS) -c -o $@ $<
+$(LIBPRIDE): $(LIBPRIDE_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(CROSS)ar rcs $@ $^
+
+# PD programs: each .c file in a system directory or a driver directory
+# (drivers/<class>/<device>/) is one program. Drivers are found by every
+# system through the build tool's search path.
+PD_LINK := $(CRT0) $(LIBPRIDE) $(LIBMICROKIT) libmicrokit/microkit.ld
+$(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS) $(CLASS_HDRS)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
-	    $(CRT0) $< $(LIBMICROKIT) -lgcc
+	    $(CRT0) $< $(LIBPRIDE) $(LIBMICROKIT) -lgcc
+DRIVER_ELFS := $(patsubst %.c,$(BUILD)/%.elf,$(wildcard drivers/*/*/*.c))
+DRIVER_DIRS := $(sort $(dir $(DRIVER_ELFS)))
 
+# Systems: every directory with a <name>.system under examples/, bench/ and
+# tests/systems/.
+SYSTEM_DIRS := $(patsubst %/,%,$(dir $(wildcard examples/*/*.system bench/*/*.system \
+                                                 tests/systems/*/*.system)))
 define system_rules
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $(wildcard $(1)/*.h)
 $(BUILD)/$(1)/$(notdir $(1)).img: $(1)/$(notdir $(1)).system \
-        $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) $(KERNEL_ELF) $(PRIDE)
-	$(PRIDE) build $$< -o $$@ --kernel $(KERNEL_ELF) $(BUILD)/$(1)
+        $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) $(DRIVER_ELFS) $(KERNEL_ELF) $(PRIDE)
+	$(PRIDE) build $$< -o $$@ --kernel $(KERNEL_ELF) $(BUILD)/$(1) $(DRIVER_DIRS)
 endef
 $(foreach d,$(SYSTEM_DIRS),$(eval $(call system_rules,$(d))))
 IMAGES := $(foreach d,$(SYSTEM_DIRS),$(BUILD)/$(d)/$(notdir $(d)).img)

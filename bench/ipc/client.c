@@ -11,25 +11,19 @@
 static uint64_t pingpong_start, pingpong_rounds;
 static bool peer_ready;
 
-static inline uint64_t instructions(void)
-{
-    uint64_t count;
-    __asm__ volatile("isb\n mrs %0, pmccntr_el0" : "=r"(count)::"memory");
-    return count;
-}
 
 static void report(const char *name, uint64_t start)
 {
     microkit_dbg_puts(name);
     microkit_dbg_puts(": ");
-    pride_dbg_put_dec((instructions() - start) / ITERATIONS);
+    pride_dbg_put_dec((pride_instructions() - start) / ITERATIONS);
     microkit_dbg_putc('\n');
 }
 
 /* Not inlined: bench/trace.sh finds each phase by its function. */
 __attribute__((noinline)) static void measure_ppc(const char *name, microkit_channel server)
 {
-    uint64_t start = instructions();
+    uint64_t start = pride_instructions();
     for (unsigned i = 0; i < ITERATIONS; i++)
         microkit_ppcall(server, microkit_msginfo_new(0, 0));
     report(name, start);
@@ -37,7 +31,7 @@ __attribute__((noinline)) static void measure_ppc(const char *name, microkit_cha
 
 __attribute__((noinline)) static void measure_wakeup(void)
 {
-    uint64_t start = instructions();
+    uint64_t start = pride_instructions();
     for (unsigned i = 0; i < ITERATIONS; i++)
         microkit_notify(HIGH);
     report("notify_wakeup_insns", start);
@@ -49,7 +43,7 @@ void init(void)
 
 __attribute__((noinline)) static void start_pingpong(void)
 {
-    pingpong_start = instructions();
+    pingpong_start = pride_instructions();
     microkit_notify(PEER);
 }
 

@@ -1,6 +1,7 @@
 /*
  * Small helpers for examples, tests and benchmarks: numbers on the debug
- * console, and the generic timer's virtual counter, which every PD may read.
+ * console, the generic timer's virtual counter, which every PD may read,
+ * and the instruction counter.
  */
 #ifndef PRIDE_DEBUG_H
 #define PRIDE_DEBUG_H
@@ -22,6 +23,15 @@ static inline uint64_t pride_counter_hz(void)
     uint64_t hz;
     __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
     return hz;
+}
+
+/* Instructions retired so far, EL0 and EL1 (the kernel counts them with the
+ * PMU cycle counter, which counts instructions under QEMU -icount). */
+static inline uint64_t pride_instructions(void)
+{
+    uint64_t count;
+    __asm__ volatile("isb\n mrs %0, pmccntr_el0" : "=r"(count)::"memory");
+    return count;
 }
 
 #endif

@@ -148,7 +148,26 @@ test_irq() {
     expect_contains irq_timer_owner_only "$log" "pd=intruder kind=undefined instruction"
 }
 
+test_timer() {
+    local log=$OUT/timer.log
+    if ! boot_system "$(img timer)" "$log" 30 "^timer: done"; then
+        fail timer_ten_ticks "no 'timer: done' (see $log)"
+        return
+    fi
+    [ "$(grep -c '^tick [0-9]*: at [0-9]* us, late [0-9]* us$' "$log")" -eq 10 ] &&
+        pass timer_ten_ticks || fail timer_ten_ticks "expected 10 tick lines, none early"
+    # Each tick k comes no sooner than k * 100 ms and no later than 20 ms after.
+    if awk '/^tick / { k = $2 + 0; at = $4; late = $7
+                       if (at < k * 100000 || late > 20000) bad = 1; n++ }
+            END { exit !(n == 10 && !bad) }' "$log"; then
+        pass timer_tick_times
+    else
+        fail timer_tick_times "a tick came early or over 20 ms late: $(grep '^tick' "$log" | tr '\n' ';')"
+    fi
+}
+
 test_hello
+test_timer
 test_irq
 test_pingpong
 test_fuzz

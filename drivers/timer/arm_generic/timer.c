@@ -1,0 +1,88 @@
+/*
+ * Timer driver: a passive, highest-priority PD owning the generic timer's
+ * virtual timer (PPI 27; the kernel keeps the physical timer for itself).
+ * Clients ask it for the time and set one relative timeout each; the
+ * hardware is always armed for the earliest pending deadline.
+ */
+#include <microkit.h>
+#include <timer/protocol.h>
+
+#define NO_DEADLINE UINT64_MAX
+#define NS_PER_S 1000000000ull
+
+static uint64_t hz;
+static uint64_t deadline[TIMER_MAX_CLIENTS]; /* in counter ticks */
+
+static uint64_t counter_now(void)
+{
+    uint64_t ticks;
+    __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(ticks)::"memory");
+    return ticks;
+}
+
+static uint64_t ticks_to_ns(uint64_t ticks)
+{
+    return (uint64_t)((__uint128_t)ticks * NS_PER_S / hz);
+}
+
+/* Rounded up, so that a timeout never fires early. */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+    return (uint64_t)(((__uint128_t)ns * hz + NS_PER_S - 1) / NS_PER_S);
+}
+
+static void arm_earliest(void)
+{
+    uint64_t earliest = NO_DEADLINE;
+    for (unsigned i = 0; i < TIMER_MAX_CLIENTS; i++)
+        if (deadline[i] < earliest)
+            earliest = deadline[i];
+    if (earliest == NO_DEADLINE) {
+        __asm__ volatile("msr cntv_ctl_el0, xzr\n isb");
+        return;
+    }
+    __asm__ volatile("msr cntv_cval_el0, %0\n msr cntv_ctl_el0, %1\n isb"
+                     ::"r"(earliest), "r"(1ull));
+}
+
+void init(void)
+{
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    for (unsigned i = 0; i < TIMER_MAX_CLIENTS; i++)
+        deadline[i] = NO_DEADLINE;
+    arm_earliest();
+}
+
+/* The timer fired: notify every client whose deadline has passed. */
+void notified(microkit_channel ch)
+{
+    if (ch != TIMER_IRQ_CHANNEL)
+        return;
+    uint64_t now = counter_now();
+    for (unsigned i = 0; i < TIMER_MAX_CLIENTS; i++) {
+        if (deadline[i] <= now) {
+            deadline[i] = NO_DEADLINE;
+            microkit_notify(TIMER_FIRST_CLIENT_CHANNEL + i);
+        }
+    }
+    arm_earliest();
+    microkit_deferred_irq_ack(TIMER_IRQ_CHANNEL);
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    unsigned client = ch - TIMER_FIRST_CLIENT_CHANNEL;
+    if (ch < TIMER_FIRST_CLIENT_CHANNEL || client >= TIMER_MAX_CLIENTS)
+        return microkit_msginfo_new(TIMER_ERROR, 0);
+    switch (microkit_msginfo_get_label(msginfo)) {
+    case TIMER_GET_TIME:
+        microkit_mr_set(0, ticks_to_ns(counter_now()));
+        return microkit_msginfo_new(TIMER_OK, 1);
+    case TIMER_SET_TIMEOUT:
+        deadline[client] = counter_now() + ns_to_ticks(microkit_mr_get(0));
+        arm_earliest();
+        return microkit_msginfo_new(TIMER_OK, 0);
+    default:
+        return microkit_msginfo_new(TIMER_ERROR, 0);
+    }
+}

@@ -78,16 +78,17 @@ $(LIBPRIDE): $(LIBPRIDE_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(CROSS)ar rcs $@ $^
 
-# PD programs: each .c file in a system directory or a driver directory
-# (drivers/<class>/<device>/) is one program. Drivers are found by every
-# system through the build tool's search path.
+# PD programs: each .c file in a system directory, a driver directory
+# (drivers/<class>/<device>/) or a component directory (components/<class>/)
+# is one program. Drivers and components are found by every system through
+# the build tool's search path.
 PD_LINK := $(CRT0) $(LIBPRIDE) $(LIBMICROKIT) libmicrokit/microkit.ld
 $(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS) $(CLASS_HDRS)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
 	    $(CRT0) $< $(LIBPRIDE) $(LIBMICROKIT) -lgcc
-DRIVER_ELFS := $(patsubst %.c,$(BUILD)/%.elf,$(wildcard drivers/*/*/*.c))
-DRIVER_DIRS := $(sort $(dir $(DRIVER_ELFS)))
+SHARED_ELFS := $(patsubst %.c,$(BUILD)/%.elf,$(wildcard drivers/*/*/*.c components/*/*.c))
+SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
 
 # Systems: every directory with a <name>.system under examples/, bench/ and
 # tests/systems/.
@@ -96,8 +97,8 @@ SYSTEM_DIRS := $(patsubst %/,%,$(dir $(wildcard examples/*/*.system bench/*/*.sy
 define system_rules
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $(wildcard $(1)/*.h)
 $(BUILD)/$(1)/$(notdir $(1)).img: $(1)/$(notdir $(1)).system \
-        $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) $(DRIVER_ELFS) $(KERNEL_ELF) $(PRIDE)
-	$(PRIDE) build $$< -o $$@ --kernel $(KERNEL_ELF) $(BUILD)/$(1) $(DRIVER_DIRS)
+        $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) $(SHARED_ELFS) $(KERNEL_ELF) $(PRIDE)
+	$(PRIDE) build $$< -o $$@ --kernel $(KERNEL_ELF) $(BUILD)/$(1) $(SHARED_DIRS)
 endef
 $(foreach d,$(SYSTEM_DIRS),$(eval $(call system_rules,$(d))))
 IMAGES := $(foreach d,$(SYSTEM_DIRS),$(BUILD)/$(d)/$(notdir $(d)).img)

@@ -1,0 +1,86 @@
+/*
+ * Serial RX virtualiser: routes typed input to one client at a time, the
+ * client in focus (client 0 at start). The sequence Ctrl-] followed by a
+ * digit n (1..N) moves the focus to client n-1; Ctrl-] followed by anything
+ * else passes both characters on. Input for a client whose queue is full is
+ * dropped and counted.
+ *
+ * Channels: 0 the driver; 1..N the clients, whose queue regions are mapped
+ * contiguously from client_queue_regions.
+ */
+#include <microkit.h>
+#include <serial/queue.h>
+
+#define DRIVER_CHANNEL 0
+#define FIRST_CLIENT_CHANNEL 1
+#define MAX_CLIENTS 8
+#define FOCUS_ESCAPE 0x1d /* Ctrl-] */
+
+uint64_t driver_queue_region;
+uint64_t client_queue_regions;
+
+static struct ring_consumer driver;
+static struct ring_producer clients[MAX_CLIENTS];
+static unsigned num_clients, focus;
+static bool escape_pending;
+static uint64_t dropped, driver_corrupt;
+
+static void deliver(char c)
+{
+    if (serial_queue_write(&clients[focus], &c, 1) != 1)
+        dropped++;
+}
+
+static void route(char c)
+{
+    if (escape_pending) {
+        escape_pending = false;
+        if (c >= '1' && c < (char)('1' + num_clients)) {
+            focus = (unsigned)(c - '1');
+            return;
+        }
+        deliver(FOCUS_ESCAPE);
+    } else if (c == FOCUS_ESCAPE) {
+        escape_pending = true;
+        return;
+    }
+    deliver(c);
+}
+
+static void drain(void)
+{
+    char buffer[64];
+    for (;;) {
+        int64_t n = serial_queue_read(&driver, buffer, sizeof(buffer));
+        if (n < 0) {
+            driver_corrupt++;
+            return;
+        }
+        for (int64_t i = 0; i < n; i++)
+            route(buffer[i]);
+        if (n)
+            continue;
+        ring_consumer_request_signal(&driver);
+        if (ring_consumer_available(&driver) == 0)
+            break;
+    }
+    for (unsigned i = 0; i < num_clients; i++)
+        if (ring_producer_must_signal(&clients[i]))
+            microkit_notify(FIRST_CLIENT_CHANNEL + i);
+}
+
+void init(void)
+{
+    ring_consumer_attach(&driver, (struct ring_shared *)driver_queue_region, SERIAL_QUEUE_CAPACITY);
+    num_clients = serial_count_clients(microkit_notifications, FIRST_CLIENT_CHANNEL, MAX_CLIENTS);
+    for (unsigned i = 0; i < num_clients; i++)
+        ring_producer_attach(&clients[i], serial_client_queue(client_queue_regions, i),
+                             SERIAL_QUEUE_CAPACITY);
+    drain();
+}
+
+void notified(microkit_channel ch)
+{
+    if (ch == DRIVER_CHANNEL)
+        drain();
+}

@@ -1,0 +1,30 @@
+/*
+ * Serial client library: formatted output and character input over the
+ * client's two queues (to the TX virtualiser, from the RX virtualiser).
+ *
+ * The system maps the client's queue regions and patches their addresses
+ * into serial_tx_region and serial_rx_region (setvar_vaddr). Output that
+ * does not fit the queue is dropped and counted, never waited for: a PD is
+ * event-driven and must not block.
+ */
+#ifndef SERIAL_CLIENT_H
+#define SERIAL_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <microkit.h>
+
+extern uint64_t serial_tx_region;
+extern uint64_t serial_rx_region;
+
+void serial_client_init(microkit_channel tx_virt, microkit_channel rx_virt);
+size_t serial_write(const char *bytes, size_t len); /* returns bytes queued */
+int serial_putchar(int c);
+int serial_puts(const char *s); /* appends a newline, like puts() */
+int serial_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Next typed character, or -1 if none is waiting (the RX channel will be
+ * notified when one arrives). */
+int serial_getchar(void);
+uint64_t serial_dropped(void); /* output bytes dropped because the queue was full */
+
+#endif

@@ -4,7 +4,7 @@
 #   make bench               instruction-count benchmarks (QEMU -icount)
 
 BUILD  ?= build
-SYSTEM ?= hello
+SYSTEM ?= serial
 CROSS  ?= aarch64-linux-gnu-
 TCC    := $(CROSS)gcc
 HOSTCC ?= gcc

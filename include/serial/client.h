@@ -19,6 +19,9 @@ extern uint64_t serial_rx_region;
 
 void serial_client_init(microkit_channel tx_virt, microkit_channel rx_virt);
 size_t serial_write(const char *bytes, size_t len); /* returns bytes queued */
+/* Free bytes in the output queue. If fewer than wanted, the TX channel is
+ * notified once the virtualiser has made room: write the rest then. */
+size_t serial_write_space(size_t wanted);
 int serial_putchar(int c);
 int serial_puts(const char *s); /* appends a newline, like puts() */
 int serial_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

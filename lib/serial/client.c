@@ -33,6 +33,16 @@ size_t serial_write(const char *bytes, size_t len)
     return (size_t)n;
 }
 
+size_t serial_write_space(size_t wanted)
+{
+    int64_t space = ring_producer_space(&tx);
+    if (space >= 0 && (size_t)space >= wanted)
+        return (size_t)space;
+    ring_producer_request_signal(&tx);
+    space = ring_producer_space(&tx);
+    return space < 0 ? 0 : (size_t)space;
+}
+
 int serial_putchar(int c)
 {
     char byte = (char)c;

@@ -41,3 +41,35 @@ interact serial_escape_passes_other_keys "$IMG" \
 log=$OUT/serial_focus_switch.log
 [ "$(grep -c '^\[client[01]\] ready: type a line (Ctrl-\] 1 or 2 switches client)' "$log")" -eq 2 ] &&
     pass serial_lines_whole || fail serial_lines_whole "greetings garbled in $log"
+
+# The hostile client floods and corrupts its queue indices; the good client's
+# 200 lines must all arrive intact, in order, and nothing may stall.
+test_hostile_neighbour() {
+    local log=$OUT/serial_hostile.log
+    if ! BOOT_LINGER=1 boot_system "$BUILD/tests/systems/serial_hostile/serial_hostile.img" \
+        "$log" 60 "^good: done"; then
+        fail serial_hostile_good_client_finishes "no 'good: done' (see $log)"
+        return
+    fi
+    pass serial_hostile_good_client_finishes
+    if python3 - "$log" <<'PY'
+import re, sys
+lines = [l for l in open(sys.argv[1], errors="replace").read().split("\n") if l.startswith("good ")]
+want = ["good %04u %s" % (n, "".join(chr(97 + (n * 7 + i * 3) % 26) for i in range(40)))
+        for n in range(200)]
+sys.exit(0 if lines == want else 1)
+PY
+    then pass serial_hostile_lines_intact_in_order
+    else fail serial_hostile_lines_intact_in_order "good lines missing, garbled or out of order"
+    fi
+    expect_contains serial_hostile_nothing_dropped "$log" "good: done, 0 bytes dropped"
+    expect_contains serial_hostile_corruption_reported "$log" \
+        "virt_tx: client 1: corrupt queue indices seen 1 times"
+    # Still serving after the good client finished: the flood kept flowing.
+    local done_line last_flood
+    done_line=$(line_of "$log" "good: done")
+    last_flood=$(grep -n '^flood' "$log" | tail -n 1 | cut -d: -f1)
+    [ "${last_flood:-0}" -gt "$done_line" ] && pass serial_hostile_no_stall ||
+        fail serial_hostile_no_stall "no output after the good client finished"
+}
+test_hostile_neighbour

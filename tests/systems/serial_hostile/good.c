@@ -1,0 +1,40 @@
+/* Prints LINES numbered lines with a checkable payload, never dropping any:
+ * it writes only when the queue has room, and resumes when notified. */
+#include <microkit.h>
+#include <serial/client.h>
+
+#define SERIAL_TX 0
+#define SERIAL_RX 1
+#define LINES 200
+#define PAYLOAD 40
+#define LINE_BYTES 64 /* room asked for before each line */
+
+static unsigned next_line;
+
+static void write_lines(void)
+{
+    while (next_line < LINES && serial_write_space(LINE_BYTES) >= LINE_BYTES) {
+        char payload[PAYLOAD + 1];
+        for (unsigned i = 0; i < PAYLOAD; i++)
+            payload[i] = (char)('a' + (next_line * 7 + i * 3) % 26);
+        payload[PAYLOAD] = '\0';
+        serial_printf("good %04u %s\n", next_line, payload);
+        next_line++;
+    }
+    if (next_line == LINES && serial_write_space(LINE_BYTES) >= LINE_BYTES) {
+        serial_printf("good: done, %lu bytes dropped\n", serial_dropped());
+        next_line++;
+    }
+}
+
+void init(void)
+{
+    serial_client_init(SERIAL_TX, SERIAL_RX);
+    write_lines();
+}
+
+void notified(microkit_channel ch)
+{
+    if (ch == SERIAL_TX)
+        write_lines();
+}

@@ -1,0 +1,35 @@
+/*
+ * A hostile client: floods its output queue forever and, every 32 lines,
+ * writes impossible values into both of its queue's indices, pokes the
+ * virtualiser, and then puts its own index back.
+ */
+#include <microkit.h>
+#include <serial/client.h>
+#include <serial/queue.h>
+
+#define SERIAL_TX 0
+#define SERIAL_RX 1
+
+static const char flood[] = "flood flood flood flood flood flood flood\n";
+
+void init(void)
+{
+    serial_client_init(SERIAL_TX, SERIAL_RX);
+    struct ring_shared *ring = (struct ring_shared *)serial_tx_region;
+    for (uint32_t i = 0;; i++) {
+        serial_write(flood, sizeof(flood) - 1);
+        if (i % 32)
+            continue;
+        uint32_t tail = ring->tail, head = ring->head;
+        ring->tail = tail + 0x40000000u + i;
+        ring->head = head - 0x1000u;
+        microkit_notify(SERIAL_TX);
+        ring->tail = tail;
+        ring->head = head;
+    }
+}
+
+void notified(microkit_channel ch)
+{
+    (void)ch;
+}

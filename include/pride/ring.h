@@ -14,6 +14,11 @@
  *   full barrier and looks at the ring once more; the other side publishes,
  *   issues a full barrier and then reads the flag. One of the two always
  *   sees the other, so no wakeup is lost (model: tests/spin/ring.pml).
+ *   This relies on notifications being sticky (a notification stays pending
+ *   until received, as the kernel's are): the side that clears a flag may
+ *   race with a fresh request, which is then answered by the notification
+ *   already sent. A request left set after a successful re-check costs at
+ *   most one spurious notification later.
  *
  * Plain C11 with GCC atomics: builds for the host (tests) and AArch64.
  */
@@ -26,13 +31,12 @@
 /* Shared part. Producer-written and consumer-written words sit in separate
  * cache lines so the two sides do not contend. */
 struct ring_shared {
-    uint32_t tail;             /* written by the producer */
-    uint32_t producer_waiting; /* set by the producer, cleared by the consumer */
-    uint8_t pad0[56];
-    uint32_t head;             /* written by the consumer */
-    uint32_t consumer_waiting; /* set by the consumer, cleared by the producer */
-    uint8_t pad1[56];
+    _Alignas(64) uint32_t tail; /* written by the producer */
+    uint32_t producer_waiting;  /* set by the producer, cleared by the consumer */
+    _Alignas(64) uint32_t head; /* written by the consumer */
+    uint32_t consumer_waiting;  /* set by the consumer, cleared by the producer */
 };
+_Static_assert(sizeof(struct ring_shared) == 128, "two cache lines");
 
 struct ring_producer {
     struct ring_shared *shared;

@@ -21,6 +21,8 @@ struct serial_queue {
 #define SERIAL_QUEUE_CAPACITY 2048
 _Static_assert(sizeof(struct serial_queue) + SERIAL_QUEUE_CAPACITY <= SERIAL_QUEUE_REGION_SIZE,
                "serial queue must fit its region");
+_Static_assert((SERIAL_QUEUE_CAPACITY & (SERIAL_QUEUE_CAPACITY - 1)) == 0,
+               "serial queue capacity must be a power of two");
 
 #define SERIAL_QUEUE_CORRUPT (-1)
 

@@ -166,8 +166,33 @@ test_timer() {
     fi
 }
 
+test_timer_clients() {
+    local log=$OUT/timer_clients.log
+    # Linger past 500 ms: the replaced timeout must not fire as well.
+    if ! BOOT_LINGER=0.8 boot_system "$BUILD/tests/systems/timer_clients/timer_clients.img" "$log" 30 \
+        "^wait50: fired"; then
+        fail timer_clients_all_fire "not every client fired (see $log)"
+        return
+    fi
+    local name
+    for name in wait20 wait50 replace30; do
+        if awk -v n="$name" '$1 == n ":" && $2 == "fired" {
+                 got = $4; want = $7; seen++; if (got < want || got > want + 20000) bad = 1 }
+             END { exit !(seen == 1 && !bad) }' "$log"; then
+            pass "timer_client_$name"
+        else
+            fail "timer_client_$name" "did not fire once, on time: $(grep "^$name" "$log")"
+        fi
+    done
+    [ "$(line_of "$log" "wait20: fired")" -lt "$(line_of "$log" "replace30: fired")" ] &&
+        [ "$(line_of "$log" "replace30: fired")" -lt "$(line_of "$log" "wait50: fired")" ] &&
+        pass timer_clients_in_deadline_order || fail timer_clients_in_deadline_order "order wrong"
+    expect_contains timer_unknown_request_refused "$log" "replace30: unknown request refused"
+}
+
 test_hello
 test_timer
+test_timer_clients
 test_irq
 test_pingpong
 test_fuzz

@@ -51,6 +51,10 @@ struct user_context *kernel_fault(struct core *core, enum pride_fault_kind kind,
     sched_remove(pd);
     pd->state = PD_FAULTED;
     struct pd *parent = parent_of(pd);
+    /* A parent blocked calling its faulted child could never receive the
+     * fault: it gets an error reply first. */
+    if (parent && pd->reply_to == parent)
+        ipc_abandon_reply(pd);
     if (!parent) {
         monitor_report(pd);
         ipc_stop(pd);

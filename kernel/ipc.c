@@ -132,7 +132,7 @@ static void release_caller(struct pd *caller)
 
 /* pd will not answer its reply target: a caller gets an error reply; a
  * faulted child stays faulted until its parent restarts or stops it. */
-static void abandon_reply(struct pd *pd)
+void ipc_abandon_reply(struct pd *pd)
 {
     struct pd *target = pd->reply_to;
     if (!target)
@@ -171,7 +171,7 @@ void ipc_detach(struct pd *pd)
         pd->waiting_on = 0;
     }
     sched_remove(pd);
-    abandon_reply(pd);
+    ipc_abandon_reply(pd);
 }
 
 void ipc_stop(struct pd *pd)
@@ -288,7 +288,7 @@ static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply, 
     if (with_reply)
         reply(pd, reply_msginfo);
     else
-        abandon_reply(pd); /* its handler returned without a reply */
+        ipc_abandon_reply(pd); /* its handler returned without a reply */
     if (!blocks)
         receive(pd);
     return true;

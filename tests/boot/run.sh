@@ -190,7 +190,23 @@ test_timer_clients() {
     expect_contains timer_unknown_request_refused "$log" "replace30: unknown request refused"
 }
 
+test_fault_in_call() {
+    local log=$OUT/fault_in_call.log
+    if ! boot_system "$BUILD/tests/systems/fault_in_call/fault_in_call.img" "$log" 10 \
+        "reply label 0x0000000000000042"; then
+        fail fault_in_call_no_deadlock "parent never got its second answer (see $log)"
+        return
+    fi
+    pass fault_in_call_no_deadlock
+    local error fault
+    error=$(line_of "$log" "parent: reply label 0x000000000000dead")
+    fault=$(line_of "$log" "parent: child faulted during the call")
+    [ "$error" -gt 0 ] && [ "$fault" -gt "$error" ] && pass fault_in_call_error_then_fault ||
+        fail fault_in_call_error_then_fault "expected the error reply, then the fault"
+}
+
 test_hello
+test_fault_in_call
 test_timer
 test_timer_clients
 test_irq

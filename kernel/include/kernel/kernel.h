@@ -96,6 +96,7 @@ void ipc_signal(struct pd *pd, unsigned channel);
 void ipc_install_channels(struct pd *pd);
 void ipc_queue_sender(struct pd *receiver, struct pd *sender);
 void ipc_detach(struct pd *pd);
+void ipc_abandon_reply(struct pd *pd);
 void ipc_stop(struct pd *pd);
 
 /* fault.c */

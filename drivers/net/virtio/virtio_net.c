@@ -1,0 +1,352 @@
+/*
+ * virtio-net driver for a modern (version 2) virtio-mmio device.
+ *
+ * Four net queues connect it to its neighbour (the RX and TX virtualisers,
+ * or a single client): empty buffers arrive on rx_free and go back full on
+ * rx_active; frames to send arrive on tx_active and their buffers go back
+ * on tx_free. Descriptors carry DMA addresses: the driver never maps the
+ * buffers. Each packet takes two chained virtqueue descriptors: the 12-byte
+ * virtio-net header in the driver's own memory, then the frame in the
+ * neighbour's buffer, so buffers hold pure Ethernet frames.
+ *
+ * Channels: 0 the device's IRQ, 1 RX neighbour, 2 TX neighbour.
+ */
+#include <microkit.h>
+#include <net/queue.h>
+
+#define IRQ_CHANNEL 0
+#define RX_CHANNEL 1
+#define TX_CHANNEL 2
+
+/* virtio-mmio registers (virtio 1.x, section 4.2.2). */
+#define VIRTIO_MAGIC_VALUE 0x000
+#define VIRTIO_VERSION 0x004
+#define VIRTIO_DEVICE_ID 0x008
+#define VIRTIO_DEVICE_FEATURES 0x010
+#define VIRTIO_DEVICE_FEATURES_SEL 0x014
+#define VIRTIO_DRIVER_FEATURES 0x020
+#define VIRTIO_DRIVER_FEATURES_SEL 0x024
+#define VIRTIO_QUEUE_SEL 0x030
+#define VIRTIO_QUEUE_NUM_MAX 0x034
+#define VIRTIO_QUEUE_NUM 0x038
+#define VIRTIO_QUEUE_READY 0x044
+#define VIRTIO_QUEUE_NOTIFY 0x050
+#define VIRTIO_INTERRUPT_STATUS 0x060
+#define VIRTIO_INTERRUPT_ACK 0x064
+#define VIRTIO_STATUS 0x070
+#define VIRTIO_QUEUE_DESC 0x080
+#define VIRTIO_QUEUE_DRIVER 0x090
+#define VIRTIO_QUEUE_DEVICE 0x0a0
+#define VIRTIO_CONFIG 0x100
+#define VIRTIO_MAGIC 0x74726976
+#define VIRTIO_DEVICE_NET 1
+#define SLOT_SIZE 0x200
+
+#define STATUS_ACKNOWLEDGE 1
+#define STATUS_DRIVER 2
+#define STATUS_DRIVER_OK 4
+#define STATUS_FEATURES_OK 8
+#define FEATURE_NET_MAC (1u << 5)
+#define FEATURE_VERSION_1 (1u << 0) /* bit 32, in the second feature word */
+
+#define DESC_F_NEXT 1
+#define DESC_F_WRITE 2
+
+#define QUEUE_SIZE 128
+#define SLOTS (QUEUE_SIZE / 2) /* packets in flight per queue */
+#define RX_QUEUE 0
+#define TX_QUEUE 1
+#define NET_HEADER_SIZE 12
+
+/* The DMA buffer region shared with the neighbour. */
+#define DMA_REGION_SIZE 0x200000
+#define DMA_BUFFERS (DMA_REGION_SIZE / NET_BUFFER_SIZE)
+
+uint64_t virtio_mmio_page; /* setvar_vaddr: a page of virtio-mmio slots */
+uint64_t rings;            /* setvar_vaddr: driver-private DMA memory */
+uint64_t rings_paddr;      /* setvar region_paddr of the same */
+uint64_t buffers_paddr;    /* setvar region_paddr of the DMA buffer region */
+uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
+
+struct vq_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t next;
+};
+
+struct vq_avail {
+    uint16_t flags;
+    uint16_t idx;
+    uint16_t ring[QUEUE_SIZE];
+};
+
+struct vq_used {
+    uint16_t flags;
+    uint16_t idx;
+    struct {
+        uint32_t id;
+        uint32_t len;
+    } ring[QUEUE_SIZE];
+};
+
+/* Layout of the rings region: two virtqueues, then the headers. */
+struct rings_layout {
+    struct vq_desc desc[2][QUEUE_SIZE];
+    struct vq_avail avail[2];
+    uint8_t pad[4096 - sizeof(struct vq_avail) * 2];
+    struct vq_used used[2];
+    uint8_t headers[2][SLOTS][16];
+};
+
+struct virtq {
+    unsigned index;
+    volatile struct vq_desc *desc;
+    volatile struct vq_avail *avail;
+    volatile struct vq_used *used;
+    uint16_t avail_idx, last_used;
+    uint64_t buffer[SLOTS]; /* DMA address of the buffer in each packet slot */
+    uint16_t free_slot[SLOTS];
+    unsigned num_free;
+};
+
+static volatile uint8_t *regs;
+static volatile struct rings_layout *layout;
+static struct virtq rxq, txq;
+static struct ring_consumer rx_free, tx_active;
+static struct ring_producer rx_active, tx_free;
+static bool in_flight[DMA_BUFFERS];
+static uint64_t bad_descriptors, rx_dropped;
+
+static uint32_t reg_read(unsigned offset)
+{
+    return *(volatile uint32_t *)(regs + offset);
+}
+
+static void reg_write(unsigned offset, uint32_t value)
+{
+    *(volatile uint32_t *)(regs + offset) = value;
+}
+
+static void reg_write64(unsigned offset, uint64_t value)
+{
+    reg_write(offset, (uint32_t)value);
+    reg_write(offset + 4, (uint32_t)(value >> 32));
+}
+
+static void barrier(void)
+{
+    __asm__ volatile("dmb sy" ::: "memory");
+}
+
+static uint64_t rings_dma(const volatile void *p)
+{
+    return rings_paddr + (uint64_t)((uintptr_t)p - (uintptr_t)layout);
+}
+
+/* A neighbour's descriptor is usable if it names a whole buffer of the
+ * region that the device does not hold already. */
+static bool claim_buffer(struct net_desc desc)
+{
+    if (!net_desc_valid(desc, buffers_paddr, DMA_REGION_SIZE) ||
+        in_flight[(desc.offset - buffers_paddr) / NET_BUFFER_SIZE]) {
+        bad_descriptors++;
+        return false;
+    }
+    in_flight[(desc.offset - buffers_paddr) / NET_BUFFER_SIZE] = true;
+    return true;
+}
+
+static void release_buffer(uint64_t dma)
+{
+    in_flight[(dma - buffers_paddr) / NET_BUFFER_SIZE] = false;
+}
+
+/* Queue one packet (header + buffer) to the device. */
+static void post(struct virtq *q, uint64_t buffer, uint32_t length, uint16_t flags)
+{
+    unsigned slot = q->free_slot[--q->num_free];
+    volatile struct vq_desc *head = &q->desc[2 * slot], *body = &q->desc[2 * slot + 1];
+    head->addr = rings_dma(layout->headers[q->index][slot]);
+    head->len = NET_HEADER_SIZE;
+    head->flags = DESC_F_NEXT | flags;
+    head->next = (uint16_t)(2 * slot + 1);
+    body->addr = buffer;
+    body->len = length;
+    body->flags = flags;
+    q->buffer[slot] = buffer;
+    q->avail->ring[q->avail_idx % QUEUE_SIZE] = (uint16_t)(2 * slot);
+    q->avail_idx++;
+}
+
+static void publish(struct virtq *q)
+{
+    barrier();
+    q->avail->idx = q->avail_idx;
+    barrier();
+    reg_write(VIRTIO_QUEUE_NOTIFY, q->index);
+}
+
+/* Next completed packet: its slot, or -1. */
+static int take_used(struct virtq *q, uint32_t *length)
+{
+    if (q->last_used == q->used->idx)
+        return -1;
+    barrier();
+    unsigned entry = q->last_used++ % QUEUE_SIZE;
+    unsigned slot = (q->used->ring[entry].id / 2) % SLOTS;
+    *length = q->used->ring[entry].len;
+    q->free_slot[q->num_free++] = (uint16_t)slot;
+    return (int)slot;
+}
+
+static void rx_refill(void)
+{
+    bool posted = false;
+    struct net_desc desc;
+    while (rxq.num_free && net_dequeue(&rx_free, &desc) == 1) {
+        if (!claim_buffer(desc))
+            continue;
+        post(&rxq, desc.offset, NET_BUFFER_SIZE, DESC_F_WRITE);
+        posted = true;
+    }
+    if (posted)
+        publish(&rxq);
+    ring_consumer_request_signal(&rx_free);
+}
+
+static void rx_complete(void)
+{
+    uint32_t length;
+    int slot;
+    bool delivered = false;
+    while ((slot = take_used(&rxq, &length)) >= 0) {
+        uint64_t buffer = rxq.buffer[slot];
+        struct net_desc frame = {buffer, length - NET_HEADER_SIZE, 0};
+        if (length < NET_HEADER_SIZE || length > NET_HEADER_SIZE + NET_BUFFER_SIZE ||
+            !net_enqueue(&rx_active, frame)) {
+            rx_dropped++; /* give the buffer straight back to the device */
+            post(&rxq, buffer, NET_BUFFER_SIZE, DESC_F_WRITE);
+            publish(&rxq);
+            continue;
+        }
+        release_buffer(buffer);
+        delivered = true;
+    }
+    if (delivered && ring_producer_must_signal(&rx_active))
+        microkit_notify(RX_CHANNEL);
+}
+
+static void tx_send(void)
+{
+    bool posted = false;
+    struct net_desc desc;
+    while (txq.num_free && net_dequeue(&tx_active, &desc) == 1) {
+        if (desc.length > NET_MAX_FRAME || !claim_buffer(desc))
+            continue;
+        post(&txq, desc.offset, desc.length, 0);
+        posted = true;
+    }
+    if (posted)
+        publish(&txq);
+    ring_consumer_request_signal(&tx_active);
+}
+
+static void tx_complete(void)
+{
+    uint32_t length;
+    int slot;
+    bool returned = false;
+    while ((slot = take_used(&txq, &length)) >= 0) {
+        release_buffer(txq.buffer[slot]);
+        net_enqueue(&tx_free, (struct net_desc){txq.buffer[slot], 0, 0});
+        returned = true;
+    }
+    if (returned && ring_producer_must_signal(&tx_free))
+        microkit_notify(TX_CHANNEL);
+}
+
+static void setup_queue(struct virtq *q, unsigned index)
+{
+    q->index = index;
+    q->desc = layout->desc[index];
+    q->avail = &layout->avail[index];
+    q->used = &layout->used[index];
+    for (unsigned s = 0; s < SLOTS; s++)
+        q->free_slot[q->num_free++] = (uint16_t)s;
+    reg_write(VIRTIO_QUEUE_SEL, index);
+    reg_write(VIRTIO_QUEUE_NUM, QUEUE_SIZE);
+    reg_write64(VIRTIO_QUEUE_DESC, rings_dma(q->desc));
+    reg_write64(VIRTIO_QUEUE_DRIVER, rings_dma(q->avail));
+    reg_write64(VIRTIO_QUEUE_DEVICE, rings_dma(q->used));
+    reg_write(VIRTIO_QUEUE_READY, 1);
+}
+
+static bool find_device(void)
+{
+    for (unsigned slot = 0; slot < 0x1000 / SLOT_SIZE; slot++) {
+        regs = (volatile uint8_t *)(virtio_mmio_page + slot * SLOT_SIZE);
+        if (reg_read(VIRTIO_MAGIC_VALUE) == VIRTIO_MAGIC && reg_read(VIRTIO_VERSION) == 2 &&
+            reg_read(VIRTIO_DEVICE_ID) == VIRTIO_DEVICE_NET)
+            return true;
+    }
+    return false;
+}
+
+static bool negotiate(void)
+{
+    reg_write(VIRTIO_STATUS, 0);
+    reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE);
+    reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+    reg_write(VIRTIO_DEVICE_FEATURES_SEL, 1);
+    if (!(reg_read(VIRTIO_DEVICE_FEATURES) & FEATURE_VERSION_1))
+        return false;
+    reg_write(VIRTIO_DRIVER_FEATURES_SEL, 0);
+    reg_write(VIRTIO_DRIVER_FEATURES, FEATURE_NET_MAC);
+    reg_write(VIRTIO_DRIVER_FEATURES_SEL, 1);
+    reg_write(VIRTIO_DRIVER_FEATURES, FEATURE_VERSION_1);
+    reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
+    return reg_read(VIRTIO_STATUS) & STATUS_FEATURES_OK;
+}
+
+static void print_mac(void)
+{
+    microkit_dbg_puts("virtio-net: MAC ");
+    for (unsigned i = 0; i < 6; i++) {
+        uint8_t b = regs[VIRTIO_CONFIG + i];
+        microkit_dbg_putc("0123456789abcdef"[b >> 4]);
+        microkit_dbg_putc("0123456789abcdef"[b & 15]);
+        microkit_dbg_putc(i < 5 ? ':' : '\n');
+    }
+}
+
+void init(void)
+{
+    layout = (volatile struct rings_layout *)rings;
+    ring_consumer_attach(&rx_free, (struct ring_shared *)rx_free_region, NET_QUEUE_CAPACITY);
+    ring_producer_attach(&rx_active, (struct ring_shared *)rx_active_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&tx_active, (struct ring_shared *)tx_active_region, NET_QUEUE_CAPACITY);
+    ring_producer_attach(&tx_free, (struct ring_shared *)tx_free_region, NET_QUEUE_CAPACITY);
+    if (!find_device() || !negotiate()) {
+        microkit_dbg_puts("virtio-net: no usable modern virtio-net device\n");
+        return;
+    }
+    setup_queue(&rxq, RX_QUEUE);
+    setup_queue(&txq, TX_QUEUE);
+    reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK |
+                                 STATUS_DRIVER_OK);
+    print_mac();
+    rx_refill();
+}
+
+void notified(microkit_channel ch)
+{
+    if (ch == IRQ_CHANNEL) {
+        reg_write(VIRTIO_INTERRUPT_ACK, reg_read(VIRTIO_INTERRUPT_STATUS));
+        rx_complete();
+        tx_complete();
+        microkit_deferred_irq_ack(IRQ_CHANNEL);
+    }
+    rx_refill();
+    tx_send();
+}

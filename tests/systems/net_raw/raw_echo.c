@@ -1,0 +1,173 @@
+/*
+ * A raw network client for testing the driver: answers ARP for its address
+ * and echoes UDP datagrams sent to ECHO_PORT, building replies in place in
+ * a transmit buffer. No IP stack: just enough Ethernet, ARP, IPv4 and UDP.
+ */
+#include <microkit.h>
+#include <net/queue.h>
+
+#define DRIVER_RX 0
+#define DRIVER_TX 1
+#define RX_BUFFERS 64
+#define TX_BUFFERS 64
+#define ECHO_PORT 1235
+#define ETH_HEADER 14
+#define ETH_ARP 0x0806
+#define ETH_IPV4 0x0800
+#define IP_UDP 17
+
+uint64_t buffers;       /* setvar_vaddr: the DMA buffer region here */
+uint64_t buffers_paddr; /* its DMA address, which descriptors carry */
+uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
+
+static const uint8_t my_mac[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x01};
+static const uint8_t my_ip[4] = {10, 0, 2, 15};
+
+static struct ring_producer rx_free, tx_active;
+static struct ring_consumer rx_active, tx_free;
+static uint64_t tx_stack[TX_BUFFERS];
+static unsigned tx_available;
+static uint64_t echoed, arp_replies, ignored;
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+
+static void copy(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+    while (n--)
+        *dst++ = *src++;
+}
+
+static bool same(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+    while (n--)
+        if (*a++ != *b++)
+            return false;
+    return true;
+}
+
+static uint8_t *buffer_at(uint64_t dma)
+{
+    return (uint8_t *)(buffers + (dma - buffers_paddr));
+}
+
+static uint16_t ip_checksum(const uint8_t *header, unsigned length)
+{
+    uint32_t sum = 0;
+    for (unsigned i = 0; i < length; i += 2)
+        sum += get16(header + i);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/* Turn a received frame (copied into out) into its reply; 0 if none. */
+static uint32_t arp_reply(uint8_t *out, uint32_t length)
+{
+    uint8_t *arp = out + ETH_HEADER;
+    if (length < ETH_HEADER + 28 || get16(arp + 6) != 1 || !same(arp + 24, my_ip, 4))
+        return 0;
+    put16(arp + 6, 2);
+    copy(arp + 18, arp + 8, 10); /* requester becomes target */
+    copy(arp + 8, my_mac, 6);
+    copy(arp + 14, my_ip, 4);
+    arp_replies++;
+    return ETH_HEADER + 28;
+}
+
+static uint32_t udp_echo(uint8_t *out, uint32_t length)
+{
+    uint8_t *ip = out + ETH_HEADER;
+    if (length < ETH_HEADER + 28 || (ip[0] >> 4) != 4 || ip[9] != IP_UDP || !same(ip + 16, my_ip, 4))
+        return 0;
+    unsigned ihl = (ip[0] & 15u) * 4, total = get16(ip + 2);
+    uint8_t *udp = ip + ihl;
+    if (ihl < 20 || total > length - ETH_HEADER || total < ihl + 8 || get16(udp + 2) != ECHO_PORT ||
+        get16(udp + 4) != total - ihl)
+        return 0;
+    uint8_t tmp[4];
+    copy(tmp, ip + 12, 4); /* swap addresses and ports */
+    copy(ip + 12, ip + 16, 4);
+    copy(ip + 16, tmp, 4);
+    copy(tmp, udp, 2);
+    copy(udp, udp + 2, 2);
+    copy(udp + 2, tmp, 2);
+    put16(udp + 6, 0); /* no UDP checksum: allowed over IPv4 */
+    ip[8] = 64;
+    put16(ip + 10, 0);
+    put16(ip + 10, ip_checksum(ip, ihl));
+    echoed++;
+    return ETH_HEADER + total;
+}
+
+static void answer(const uint8_t *frame, uint32_t length)
+{
+    if (length > NET_MAX_FRAME || length < ETH_HEADER) {
+        ignored++;
+        return;
+    }
+    uint64_t dma = tx_stack[tx_available - 1];
+    uint8_t *out = buffer_at(dma);
+    copy(out, frame, length);
+    uint16_t type = get16(frame + 12);
+    uint32_t reply = type == ETH_ARP ? arp_reply(out, length)
+                   : type == ETH_IPV4 ? udp_echo(out, length) : 0;
+    if (!reply) {
+        ignored++;
+        return;
+    }
+    copy(out, frame + 6, 6); /* back to the sender */
+    copy(out + 6, my_mac, 6);
+    if (net_enqueue(&tx_active, (struct net_desc){dma, reply, 0}))
+        tx_available--;
+}
+
+static void reclaim_tx(void)
+{
+    struct net_desc desc;
+    while (tx_available < TX_BUFFERS && net_dequeue(&tx_free, &desc) == 1)
+        if (net_desc_valid(desc, buffers_paddr, RX_BUFFERS * NET_BUFFER_SIZE + TX_BUFFERS * NET_BUFFER_SIZE))
+            tx_stack[tx_available++] = desc.offset;
+    ring_consumer_request_signal(&tx_free);
+}
+
+/* Takes frames only while a transmit buffer is free: without one, frames
+ * stay queued (back-pressure to the device) rather than being dropped. */
+static void receive(void)
+{
+    struct net_desc desc;
+    while (tx_available && net_dequeue(&rx_active, &desc) == 1) {
+        if (net_desc_valid(desc, buffers_paddr, RX_BUFFERS * NET_BUFFER_SIZE)) {
+            answer(buffer_at(desc.offset), desc.length);
+            net_enqueue(&rx_free, (struct net_desc){desc.offset, 0, 0});
+        }
+    }
+    ring_consumer_request_signal(&rx_active);
+}
+
+void init(void)
+{
+    ring_producer_attach(&rx_free, (struct ring_shared *)rx_free_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&rx_active, (struct ring_shared *)rx_active_region, NET_QUEUE_CAPACITY);
+    ring_producer_attach(&tx_active, (struct ring_shared *)tx_active_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&tx_free, (struct ring_shared *)tx_free_region, NET_QUEUE_CAPACITY);
+    for (unsigned i = 0; i < RX_BUFFERS; i++)
+        net_enqueue(&rx_free, (struct net_desc){buffers_paddr + i * NET_BUFFER_SIZE, 0, 0});
+    for (unsigned i = 0; i < TX_BUFFERS; i++)
+        tx_stack[tx_available++] = buffers_paddr + (RX_BUFFERS + i) * NET_BUFFER_SIZE;
+    ring_consumer_request_signal(&rx_active);
+    ring_consumer_request_signal(&tx_free);
+    microkit_notify(DRIVER_RX);
+    microkit_dbg_puts("raw_echo: ready\n");
+}
+
+void notified(microkit_channel ch)
+{
+    reclaim_tx();
+    receive();
+    if (ring_producer_must_signal(&rx_free))
+        microkit_notify(DRIVER_RX);
+    if (ring_producer_must_signal(&tx_active))
+        microkit_notify(DRIVER_TX);
+    (void)ch;
+}

@@ -81,21 +81,31 @@ $(LIBPRIDE): $(LIBPRIDE_OBJS)
 # PD programs: each .c file in a system directory, a driver directory
 # (drivers/<class>/<device>/) or a component directory (components/<class>/)
 # is one program. Drivers and components are found by every system through
-# the build tool's search path.
+# the build tool's search path. SYSTEM_PD_CFLAGS/SYSTEM_PD_LIBS come from the
+# system directory's system.mk, if any (see system_rules below).
 PD_LINK := $(CRT0) $(LIBPRIDE) $(LIBMICROKIT) libmicrokit/microkit.ld
 $(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS) $(CLASS_HDRS)
 	@mkdir -p $(@D)
-	$(TCC) $(PD_CFLAGS) $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
-	    $(CRT0) $< $(LIBPRIDE) $(LIBMICROKIT) -lgcc
+	$(TCC) $(PD_CFLAGS) $(SYSTEM_PD_CFLAGS) $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
+	    $(CRT0) $< $(SYSTEM_PD_LIBS) $(LIBPRIDE) $(LIBMICROKIT) -lgcc
 SHARED_ELFS := $(patsubst %.c,$(BUILD)/%.elf,$(wildcard drivers/*/*/*.c components/*/*.c))
 SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
 
 # Systems: every directory with a <name>.system under examples/, bench/ and
-# tests/systems/.
+# tests/systems/. A system directory may have a system.mk setting
+# <dir>_PD_CFLAGS and <dir>_PD_LIBS for its programs (e.g. $(LWIP_CFLAGS) and
+# $(LWIP_LIBS) from lib/lwip/lwip.mk); the archives among those libraries
+# become prerequisites. Both are expanded late (secondary expansion), since
+# the lib/*/*.mk fragments that define them are read at the end of this file.
 SYSTEM_DIRS := $(patsubst %/,%,$(dir $(wildcard examples/*/*.system bench/*/*.system \
                                                  tests/systems/*/*.system)))
+.SECONDEXPANSION:
 define system_rules
+-include $(1)/system.mk
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $(wildcard $(1)/*.h)
+$(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): SYSTEM_PD_CFLAGS = $$($(1)_PD_CFLAGS)
+$(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): SYSTEM_PD_LIBS = $$($(1)_PD_LIBS)
+$(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $$$$(filter %.a,$$$$($(1)_PD_LIBS))
 $(BUILD)/$(1)/$(notdir $(1)).img: $(1)/$(notdir $(1)).system \
         $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) $(SHARED_ELFS) $(KERNEL_ELF) $(PRIDE)
 	$(PRIDE) build $$< -o $$@ --kernel $(KERNEL_ELF) $(BUILD)/$(1) $(SHARED_DIRS)
@@ -115,3 +125,6 @@ bench: all
 
 clean:
 	rm -rf $(BUILD)
+
+include lib/libc/libc.mk
+include lib/lwip/lwip.mk

@@ -10,7 +10,11 @@
 #define NO_DEADLINE UINT64_MAX
 #define NS_PER_S 1000000000ull
 
-static uint64_t hz;
+/* Conversions are fixed-point multiplications, computed once: a get-time
+ * call then costs a multiply instead of a 128-bit division. */
+#define FIXED_SHIFT 32
+static uint64_t ns_per_tick_fixed; /* (ns per tick) << 32, rounded down */
+static uint64_t ticks_per_ns_fixed; /* (ticks per ns) << 32, rounded up */
 static uint64_t deadline[TIMER_MAX_CLIENTS]; /* in counter ticks */
 
 static uint64_t counter_now(void)
@@ -22,13 +26,14 @@ static uint64_t counter_now(void)
 
 static uint64_t ticks_to_ns(uint64_t ticks)
 {
-    return (uint64_t)((__uint128_t)ticks * NS_PER_S / hz);
+    return (uint64_t)(((__uint128_t)ticks * ns_per_tick_fixed) >> FIXED_SHIFT);
 }
 
 /* Rounded up, so that a timeout never fires early. */
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-    return (uint64_t)(((__uint128_t)ns * hz + NS_PER_S - 1) / NS_PER_S);
+    __uint128_t fixed = (__uint128_t)ns * ticks_per_ns_fixed;
+    return (uint64_t)((fixed + ((1ull << FIXED_SHIFT) - 1)) >> FIXED_SHIFT);
 }
 
 static void arm_earliest(void)
@@ -47,7 +52,10 @@ static void arm_earliest(void)
 
 void init(void)
 {
+    uint64_t hz;
     __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    ns_per_tick_fixed = (uint64_t)(((__uint128_t)NS_PER_S << FIXED_SHIFT) / hz);
+    ticks_per_ns_fixed = (uint64_t)((((__uint128_t)hz << FIXED_SHIFT) + NS_PER_S - 1) / NS_PER_S);
     for (unsigned i = 0; i < TIMER_MAX_CLIENTS; i++)
         deadline[i] = NO_DEADLINE;
     arm_earliest();

@@ -70,7 +70,8 @@ static inline int net_dequeue(struct ring_consumer *c, struct net_desc *desc)
 static inline bool net_desc_valid(struct net_desc desc, uint64_t base, uint64_t region_size)
 {
     uint64_t offset = desc.offset - base;
-    return desc.offset >= base && offset < region_size && offset % NET_BUFFER_SIZE == 0 &&
+    return desc.offset >= base && region_size >= NET_BUFFER_SIZE &&
+           offset <= region_size - NET_BUFFER_SIZE && offset % NET_BUFFER_SIZE == 0 &&
            desc.length <= NET_BUFFER_SIZE;
 }
 

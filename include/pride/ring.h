@@ -152,6 +152,15 @@ static inline void ring_consumer_request_signal(struct ring_consumer *c)
     ring_full_barrier();
 }
 
+/* The consumer has taken everything and wants to sleep: asks for a signal
+ * and re-checks. True if sleeping is safe; false if more arrived meanwhile
+ * (keep consuming). A corrupt ring counts as nothing to consume. */
+static inline bool ring_consumer_may_sleep(struct ring_consumer *c)
+{
+    ring_consumer_request_signal(c);
+    return ring_consumer_available(c) <= 0;
+}
+
 /* The producer found the ring full: ask for a signal, then check
  * ring_producer_space() once more before sleeping. */
 static inline void ring_producer_request_signal(struct ring_producer *p)

@@ -3,6 +3,8 @@
 # serial byte queue (include/serial/queue.h):
 #  - unit.c under ASan/UBSan: one line per case (edge cases, signalling,
 #    corruption handling);
+#  - net_unit.c under ASan/UBSan: the network descriptor queues
+#    (include/net/queue.h): wrap, full/empty, corruption, net_desc_valid;
 #  - stress.c under ThreadSanitizer: two threads, 10 MB checked byte by byte,
 #    real sleep/notify protocol; a race report, a mismatch or a hang fails;
 #  - stress.c again without sanitizer, so the ordering is exercised at full
@@ -47,6 +49,16 @@ test_unit() {
         run_checked queue_unit 60 "$OUT/unit"
 }
 
+test_net_unit() {
+    if ! gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -o "$OUT/net_unit" "$HERE/net_unit.c" 2>"$OUT/net_unit.build.log"; then
+        fail net_unit "build failed (see $OUT/net_unit.build.log)"
+        return
+    fi
+    ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        run_checked net_unit 60 "$OUT/net_unit"
+}
+
 # TSan does not model stand-alone fences (GCC warns, -Wtsan); the data is
 # ordered by the acquire/release index accesses it does model, and the
 # fence-based wakeup logic is checked by tests/spin/ instead.
@@ -72,5 +84,6 @@ test_litmus() {
 }
 
 test_unit
+test_net_unit
 test_stress
 test_litmus

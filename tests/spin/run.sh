@@ -2,8 +2,14 @@
 # Model checks of the ring wakeup protocol (include/pride/ring.h) with Spin:
 #  - ring.pml must verify with no error (no deadlock, no item left unseen);
 #  - ring_broken.pml, the same model with the consumer's re-check removed,
-#    must make Spin report an error, which shows the checks can fail.
-# Safety checks only (-DSAFETY); both models take well under a second.
+#    must make Spin report an error, which shows the checks can fail;
+#  - net.pml, the free/active queue pair of include/net/queue.h between two
+#    event-driven PDs with buffers circulating, must verify with no error
+#    (no deadlock, buffers conserved, no lost wakeup);
+#  - net_broken.pml, the same with the free queue's signal left out, must
+#    make Spin report an error.
+# Safety checks only (-DSAFETY); the ring models take well under a second,
+# net.pml a few seconds.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
@@ -34,34 +40,38 @@ summary() {
     echo "${states:-?} states, ${seconds:-?} s"
 }
 
+# test_correct_model MODEL NAME WHAT: MODEL must verify with no error.
 test_correct_model() {
-    local log=$OUT/ring/pan.log
+    local model=$1 name=$2 what=$3 log=$OUT/$1/pan.log
     if ! command -v spin >/dev/null; then
-        fail spin_ring "spin is not installed"
-    elif ! verify ring; then
-        fail spin_ring "could not build or run the verifier (see $OUT/ring/)"
+        fail "$name" "spin is not installed"
+    elif ! verify "$model"; then
+        fail "$name" "could not build or run the verifier (see $OUT/$model/)"
     elif ! grep -q 'errors: 0$' "$log"; then
-        fail spin_ring "$(grep -m1 -E '^pan:' "$log") (see $log and its .trail)"
+        fail "$name" "$(grep -m1 -E '^pan:' "$log") (see $log and its .trail)"
     elif grep -qE 'Search not completed|max search depth too small' "$log"; then
-        fail spin_ring "search incomplete (see $log)"
+        fail "$name" "search incomplete (see $log)"
     else
-        pass "spin_ring: no lost wakeup, no deadlock: $(summary "$log")"
+        pass "$name: $what: $(summary "$log")"
     fi
 }
 
+# test_broken_model MODEL NAME: Spin must find an error in MODEL.
 test_broken_model() {
-    local log=$OUT/ring_broken/pan.log why
+    local model=$1 name=$2 log=$OUT/$1/pan.log why
     if ! command -v spin >/dev/null; then
-        fail spin_ring_broken "spin is not installed"
-    elif ! verify ring_broken; then
-        fail spin_ring_broken "could not build or run the verifier (see $OUT/ring_broken/)"
+        fail "$name" "spin is not installed"
+    elif ! verify "$model"; then
+        fail "$name" "could not build or run the verifier (see $OUT/$model/)"
     elif ! grep -qE 'errors: [1-9]' "$log"; then
-        fail spin_ring_broken "the broken protocol was not caught (see $log)"
+        fail "$name" "the broken protocol was not caught (see $log)"
     else
         why=$(grep -m1 -oE 'assertion violated|invalid end state' "$log")
-        pass "spin_ring_broken: error found as expected (${why:-error}): $(summary "$log")"
+        pass "$name: error found as expected (${why:-error}): $(summary "$log")"
     fi
 }
 
-test_correct_model
-test_broken_model
+test_correct_model ring spin_ring "no lost wakeup, no deadlock"
+test_broken_model ring_broken spin_ring_broken
+test_correct_model net spin_net "buffers conserved, no lost wakeup, no deadlock"
+test_broken_model net_broken spin_net_broken

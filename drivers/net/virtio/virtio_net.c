@@ -200,19 +200,22 @@ static int take_used(struct virtq *q, uint32_t *length)
     return (int)slot;
 }
 
+/* Give the device every empty buffer we are offered, while it has room.
+ * Without room there is no need to be signalled: completions bring us back. */
 static void rx_refill(void)
 {
     bool posted = false;
     struct net_desc desc;
-    while (rxq.num_free && net_dequeue(&rx_free, &desc) == 1) {
-        if (!claim_buffer(desc))
-            continue;
-        post(&rxq, desc.offset, NET_BUFFER_SIZE, DESC_F_WRITE);
-        posted = true;
-    }
+    do {
+        while (rxq.num_free && net_dequeue(&rx_free, &desc) == 1) {
+            if (!claim_buffer(desc))
+                continue;
+            post(&rxq, desc.offset, NET_BUFFER_SIZE, DESC_F_WRITE);
+            posted = true;
+        }
+    } while (rxq.num_free && !ring_consumer_may_sleep(&rx_free));
     if (posted)
         publish(&rxq);
-    ring_consumer_request_signal(&rx_free);
 }
 
 static void rx_complete(void)
@@ -241,15 +244,16 @@ static void tx_send(void)
 {
     bool posted = false;
     struct net_desc desc;
-    while (txq.num_free && net_dequeue(&tx_active, &desc) == 1) {
-        if (desc.length > NET_MAX_FRAME || !claim_buffer(desc))
-            continue;
-        post(&txq, desc.offset, desc.length, 0);
-        posted = true;
-    }
+    do {
+        while (txq.num_free && net_dequeue(&tx_active, &desc) == 1) {
+            if (desc.length > NET_MAX_FRAME || !claim_buffer(desc))
+                continue;
+            post(&txq, desc.offset, desc.length, 0);
+            posted = true;
+        }
+    } while (txq.num_free && !ring_consumer_may_sleep(&tx_active));
     if (posted)
         publish(&txq);
-    ring_consumer_request_signal(&tx_active);
 }
 
 static void tx_complete(void)

@@ -122,13 +122,17 @@ static void answer(const uint8_t *frame, uint32_t length)
         tx_available--;
 }
 
+/* Transmit buffers come back from the driver; only ones from our transmit
+ * part of the region are taken (a receive buffer must never end up here). */
 static void reclaim_tx(void)
 {
+    const uint64_t tx_base = buffers_paddr + RX_BUFFERS * NET_BUFFER_SIZE;
     struct net_desc desc;
-    while (tx_available < TX_BUFFERS && net_dequeue(&tx_free, &desc) == 1)
-        if (net_desc_valid(desc, buffers_paddr, RX_BUFFERS * NET_BUFFER_SIZE + TX_BUFFERS * NET_BUFFER_SIZE))
-            tx_stack[tx_available++] = desc.offset;
-    ring_consumer_request_signal(&tx_free);
+    do {
+        while (tx_available < TX_BUFFERS && net_dequeue(&tx_free, &desc) == 1)
+            if (net_desc_valid(desc, tx_base, TX_BUFFERS * NET_BUFFER_SIZE))
+                tx_stack[tx_available++] = desc.offset;
+    } while (tx_available < TX_BUFFERS && !ring_consumer_may_sleep(&tx_free));
 }
 
 /* Takes frames only while a transmit buffer is free: without one, frames
@@ -136,13 +140,14 @@ static void reclaim_tx(void)
 static void receive(void)
 {
     struct net_desc desc;
-    while (tx_available && net_dequeue(&rx_active, &desc) == 1) {
-        if (net_desc_valid(desc, buffers_paddr, RX_BUFFERS * NET_BUFFER_SIZE)) {
-            answer(buffer_at(desc.offset), desc.length);
-            net_enqueue(&rx_free, (struct net_desc){desc.offset, 0, 0});
+    do {
+        while (tx_available && net_dequeue(&rx_active, &desc) == 1) {
+            if (net_desc_valid(desc, buffers_paddr, RX_BUFFERS * NET_BUFFER_SIZE)) {
+                answer(buffer_at(desc.offset), desc.length);
+                net_enqueue(&rx_free, (struct net_desc){desc.offset, 0, 0});
+            }
         }
-    }
-    ring_consumer_request_signal(&rx_active);
+    } while (tx_available && !ring_consumer_may_sleep(&rx_active));
 }
 
 void init(void)
@@ -161,10 +166,18 @@ void init(void)
     microkit_dbg_puts("raw_echo: ready\n");
 }
 
+/* Before sleeping, every queue this PD waits on must have its signal
+ * requested: rx_active while it has transmit buffers, tx_free while some
+ * are out. receive() uses buffers up, so reclaim after it, and receive
+ * again whenever reclaiming brought buffers back. */
 void notified(microkit_channel ch)
 {
-    reclaim_tx();
-    receive();
+    unsigned before;
+    do {
+        receive();
+        before = tx_available;
+        reclaim_tx();
+    } while (tx_available != before);
     if (ring_producer_must_signal(&rx_free))
         microkit_notify(DRIVER_RX);
     if (ring_producer_must_signal(&tx_active))

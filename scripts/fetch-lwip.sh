@@ -14,8 +14,16 @@
 set -eu
 
 want_version=2.1.3
-mirror=${LWIP_DEBIAN_MIRROR:-$(apt-get indextargets --format '$(REPO_URI) $(CODENAME) $(COMPONENT)' \
-    'Created-By: Packages' 2>/dev/null | awk '$2 == "bookworm" && $3 == "main" { print $1; exit }')}
+configured_archive() {
+    apt-get indextargets --format '$(REPO_URI) $(CODENAME) $(COMPONENT)' 'Created-By: Packages' \
+        2>/dev/null | awk '$2 == "bookworm" && $3 == "main" { print $1; exit }'
+}
+mirror=${LWIP_DEBIAN_MIRROR:-$(configured_archive)}
+if [ -z "$mirror" ]; then
+    # apt lists only what it has package lists for: refresh them once.
+    apt-get update -q >/dev/null 2>&1 || true
+    mirror=$(configured_archive)
+fi
 if [ -z "$mirror" ]; then
     echo "fetch-lwip: no Debian bookworm main archive configured in apt; set LWIP_DEBIAN_MIRROR" >&2
     exit 1

@@ -23,20 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEST_PREFIX "net_unit_"
+#include "check.h"
+
 static struct ring_shared *shared; /* a NET_QUEUE_REGION_SIZE heap block */
 static struct ring_producer prod;
 static struct ring_consumer cons;
 
-static const char *failure; /* first failed check of the running case */
-static int failures;
-
-#define CHECK(cond)                                                    \
-    do {                                                               \
-        if (!(cond) && !failure)                                       \
-            failure = "line " STR(__LINE__) ": " #cond;                \
-    } while (0)
-#define STR(x) STR2(x)
-#define STR2(x) #x
 
 /* Fresh queue of `capacity` slots whose indices both start at `start`,
  * attached from both sides; the slots are filled with a recognisable junk
@@ -286,20 +279,6 @@ static void test_valid_rejects_length(void)
 }
 
 /* ---- runner ---- */
-
-static void run(const char *name, void (*test)(void))
-{
-    failure = NULL;
-    test();
-    if (failure) {
-        printf("FAIL: net_unit_%s: %s\n", name, failure);
-        failures++;
-    } else {
-        printf("PASS: net_unit_%s\n", name);
-    }
-}
-
-#define RUN(name) run(#name, test_##name)
 
 int main(void)
 {

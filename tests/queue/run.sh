@@ -39,24 +39,16 @@ run_checked() {
     fi
 }
 
-test_unit() {
+# test_sanitized NAME SOURCE: build a unit test with ASan/UBSan and run it.
+test_sanitized() {
+    local name=$1 source=$2
     if ! gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
-            -o "$OUT/unit" "$HERE/unit.c" 2>"$OUT/unit.build.log"; then
-        fail queue_unit "build failed (see $OUT/unit.build.log)"
+            -o "$OUT/$name" "$HERE/$source" 2>"$OUT/$name.build.log"; then
+        fail "$name" "build failed (see $OUT/$name.build.log)"
         return
     fi
     ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        run_checked queue_unit 60 "$OUT/unit"
-}
-
-test_net_unit() {
-    if ! gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all \
-            -o "$OUT/net_unit" "$HERE/net_unit.c" 2>"$OUT/net_unit.build.log"; then
-        fail net_unit "build failed (see $OUT/net_unit.build.log)"
-        return
-    fi
-    ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        run_checked net_unit 60 "$OUT/net_unit"
+        run_checked "$name" 60 "$OUT/$name"
 }
 
 # TSan does not model stand-alone fences (GCC warns, -Wtsan); the data is
@@ -83,7 +75,7 @@ test_litmus() {
     run_checked queue_litmus 120 "$OUT/litmus"
 }
 
-test_unit
-test_net_unit
+test_sanitized queue_unit unit.c
+test_sanitized net_unit net_unit.c
 test_stress
 test_litmus

@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#define TEST_PREFIX "queue_unit_"
+#include "check.h"
+
 #define MAX_CAPACITY 64u
 
 /* One queue region: shared indices followed by the data bytes. */
@@ -29,16 +32,6 @@ static struct ring_shared *shared = &region.queue.ring;
 static struct ring_producer prod;
 static struct ring_consumer cons;
 
-static const char *failure; /* first failed check of the running case */
-static int failures;
-
-#define CHECK(cond)                                                    \
-    do {                                                               \
-        if (!(cond) && !failure)                                       \
-            failure = "line " STR(__LINE__) ": " #cond;                \
-    } while (0)
-#define STR(x) STR2(x)
-#define STR2(x) #x
 
 /* Fresh ring whose indices both start at `start`, attached from both sides. */
 static void setup(uint32_t capacity, uint32_t start)
@@ -296,20 +289,6 @@ static void test_attach_existing(void)
 }
 
 /* ---- runner ---- */
-
-static void run(const char *name, void (*test)(void))
-{
-    failure = NULL;
-    test();
-    if (failure) {
-        printf("FAIL: queue_unit_%s: %s\n", name, failure);
-        failures++;
-    } else {
-        printf("PASS: queue_unit_%s\n", name);
-    }
-}
-
-#define RUN(name) run(#name, test_##name)
 
 int main(void)
 {

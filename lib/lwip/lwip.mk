@@ -27,8 +27,8 @@ LWIP_SRCS := $(addprefix src/core/,altcp.c altcp_alloc.c altcp_tcp.c def.c dns.c
                  ip4_addr.c ip4_frag.c) \
              src/netif/ethernet.c
 LWIP_OBJS  := $(patsubst %.c,$(BUILD)/lib/lwip/obj/%.o,$(LWIP_SRCS))
-LWIP_PORT_HDRS := lib/lwip/lwipopts.h lib/lwip/arch/cc.h lib/lwip/pride_lwip.h
-LWIP_PORT_OBJS := $(BUILD)/lib/lwip/port/sys_arch.c.o
+LWIP_PORT_HDRS := $(wildcard lib/lwip/*.h lib/lwip/arch/*.h)
+LWIP_PORT_OBJS := $(patsubst lib/lwip/%,$(BUILD)/lib/lwip/%.o,$(wildcard lib/lwip/port/*.c))
 
 $(LWIP_STAMP): scripts/fetch-lwip.sh | $(DEPS_STAMP)
 	bash scripts/fetch-lwip.sh $(BUILD)

@@ -1,14 +1,20 @@
-"""UDP echo checks against a guest reached through QEMU's hostfwd on 127.0.0.1.
+"""Echo checks against a guest reached through QEMU's hostfwd on 127.0.0.1.
 
-Usage: udp_echo.py PORT sizes|burst
+Usage: echo_check.py PORT sizes|burst|tcp
   sizes: one datagram of every size from 1 to 1472 bytes must come back
          byte-identical (each retried at most 3 times, 1 s per try).
   burst: send 2000 datagrams back to back, count echoes for 3 s, report
          the loss, then check that a fresh datagram is still echoed.
+  tcp:   stream 4 MiB of random bytes to a TCP echo service while reading
+         the echo concurrently; the SHA-256 of what comes back must match
+         (bounded by a 60 s socket timeout).
 Prints one 'PASS: name' or 'FAIL: name: why' line per check.
 """
+import hashlib
+import os
 import socket
 import sys
+import threading
 import time
 
 HOST = "127.0.0.1"
@@ -64,8 +70,35 @@ def check_burst(sock, port):
         print("FAIL: net_udp_serving_after_burst: no echo after the burst")
 
 
+def check_tcp_stream(port):
+    data = os.urandom(4 << 20)
+    start = time.monotonic()
+    try:
+        conn = socket.create_connection((HOST, port), timeout=60)
+        sender = threading.Thread(target=lambda: (conn.sendall(data), conn.shutdown(socket.SHUT_WR)))
+        sender.start()
+        echoed = bytearray()
+        while len(echoed) < len(data):
+            chunk = conn.recv(1 << 16)
+            if not chunk:
+                break
+            echoed += chunk
+        sender.join(60)
+        conn.close()
+    except OSError as error:
+        print("FAIL: net_tcp_4mib_stream: %s" % error)
+        return
+    if hashlib.sha256(echoed).digest() == hashlib.sha256(data).digest():
+        print("PASS: net_tcp_4mib_stream: 4 MiB echoed intact in %.2f s" % (time.monotonic() - start))
+    else:
+        print("FAIL: net_tcp_4mib_stream: %d bytes back, checksum differs" % len(echoed))
+
+
 def main():
     port, mode = int(sys.argv[1]), sys.argv[2]
+    if mode == "tcp":
+        check_tcp_stream(port)
+        return
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
     {"sizes": check_sizes, "burst": check_burst}[mode](sock, port)

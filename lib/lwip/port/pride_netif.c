@@ -1,0 +1,110 @@
+/* lwIP network interface over Pride's net queues (pride_netif.h). */
+#include <pride_netif.h>
+#include <string.h>
+#include "lwip/etharp.h"
+#include "lwip/pbuf.h"
+#include "netif/ethernet.h"
+
+static uint8_t *buffer_at(const struct pride_netif *pn, uint64_t dma)
+{
+    return (uint8_t *)(uintptr_t)(pn->buffers + (dma - pn->buffers_dma));
+}
+
+static uint64_t tx_base(const struct pride_netif *pn)
+{
+    return pn->buffers_dma + (uint64_t)pn->rx_buffers * NET_BUFFER_SIZE;
+}
+
+void pride_netif_setup(struct pride_netif *pn)
+{
+    ring_producer_attach(&pn->rx_free, (struct ring_shared *)pn->rx_free_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&pn->rx_active, (struct ring_shared *)pn->rx_active_region,
+                         NET_QUEUE_CAPACITY);
+    ring_producer_attach(&pn->tx_active, (struct ring_shared *)pn->tx_active_region,
+                         NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&pn->tx_free, (struct ring_shared *)pn->tx_free_region, NET_QUEUE_CAPACITY);
+    for (uint32_t i = 0; i < pn->rx_buffers; i++)
+        net_enqueue(&pn->rx_free, (struct net_desc){pn->buffers_dma + i * NET_BUFFER_SIZE, 0, 0});
+    for (uint32_t i = 0; i < pn->tx_buffers && i < PRIDE_NETIF_MAX_TX; i++)
+        pn->tx_stack[pn->tx_available++] = tx_base(pn) + i * NET_BUFFER_SIZE;
+    ring_consumer_request_signal(&pn->rx_active);
+    ring_consumer_request_signal(&pn->tx_free);
+    microkit_notify(pn->rx_channel);
+}
+
+/* Take back transmit buffers; ask to be told while some are still out. */
+static void reclaim_tx(struct pride_netif *pn)
+{
+    struct net_desc desc;
+    do {
+        while (net_dequeue(&pn->tx_free, &desc) == 1)
+            if (net_desc_valid(desc, tx_base(pn), (uint64_t)pn->tx_buffers * NET_BUFFER_SIZE) &&
+                pn->tx_available < PRIDE_NETIF_MAX_TX)
+                pn->tx_stack[pn->tx_available++] = desc.offset;
+    } while (pn->tx_available < pn->tx_buffers && !ring_consumer_may_sleep(&pn->tx_free));
+}
+
+static err_t link_output(struct netif *netif, struct pbuf *p)
+{
+    struct pride_netif *pn = netif->state;
+    if (!pn->tx_available)
+        reclaim_tx(pn);
+    if (!pn->tx_available || p->tot_len > NET_MAX_FRAME) {
+        pn->tx_dropped++; /* lwIP's TCP retransmits; UDP is best effort */
+        return ERR_MEM;
+    }
+    uint64_t dma = pn->tx_stack[--pn->tx_available];
+    pbuf_copy_partial(p, buffer_at(pn, dma), p->tot_len, 0);
+    net_enqueue(&pn->tx_active, (struct net_desc){dma, p->tot_len, 0});
+    pn->tx_frames++;
+    if (ring_producer_must_signal(&pn->tx_active))
+        microkit_notify(pn->tx_channel);
+    return ERR_OK;
+}
+
+err_t pride_netif_init(struct netif *netif)
+{
+    struct pride_netif *pn = netif->state;
+    netif->name[0] = 'e';
+    netif->name[1] = 'n';
+    netif->hwaddr_len = ETH_HWADDR_LEN;
+    memcpy(netif->hwaddr, pn->mac, ETH_HWADDR_LEN);
+    netif->mtu = 1500;
+    netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
+                   NETIF_FLAG_LINK_UP;
+    netif->output = etharp_output;
+    netif->linkoutput = link_output;
+    return ERR_OK;
+}
+
+static void receive(struct netif *netif)
+{
+    struct pride_netif *pn = netif->state;
+    struct net_desc desc;
+    do {
+        while (net_dequeue(&pn->rx_active, &desc) == 1) {
+            if (!net_desc_valid(desc, pn->buffers_dma, (uint64_t)pn->rx_buffers * NET_BUFFER_SIZE))
+                continue; /* not one of ours: never touch it, never return it */
+            struct pbuf *p = desc.length <= NET_MAX_FRAME
+                                 ? pbuf_alloc(PBUF_RAW, (u16_t)desc.length, PBUF_POOL) : NULL;
+            if (p) {
+                pbuf_take(p, buffer_at(pn, desc.offset), (u16_t)desc.length);
+                pn->rx_frames++;
+            } else {
+                pn->rx_dropped++;
+            }
+            net_enqueue(&pn->rx_free, (struct net_desc){desc.offset, 0, 0});
+            if (p && netif->input(p, netif) != ERR_OK)
+                pbuf_free(p);
+        }
+    } while (!ring_consumer_may_sleep(&pn->rx_active));
+    if (ring_producer_must_signal(&pn->rx_free))
+        microkit_notify(pn->rx_channel);
+}
+
+void pride_netif_notified(struct netif *netif)
+{
+    reclaim_tx(netif->state);
+    receive(netif);
+    reclaim_tx(netif->state); /* receiving may have used transmit buffers */
+}

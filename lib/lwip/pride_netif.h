@@ -1,0 +1,41 @@
+/*
+ * An lwIP network interface over Pride's net queues (include/net/queue.h):
+ * received frames are copied into pbufs and handed to lwIP; lwIP's frames
+ * are copied into transmit buffers. The PD fills in the first block of
+ * struct pride_netif (from its setvars), calls pride_netif_setup(), adds
+ * the netif with pride_netif_init as its init function, and calls
+ * pride_netif_notified() whenever its RX or TX channel is notified.
+ */
+#ifndef PRIDE_NETIF_H
+#define PRIDE_NETIF_H
+
+#include <stdint.h>
+#include <microkit.h>
+#include <net/queue.h>
+#include "lwip/netif.h"
+
+#define PRIDE_NETIF_MAX_TX 128
+
+struct pride_netif {
+    /* Configuration, set by the PD. */
+    uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
+    uint64_t buffers;     /* the buffer region, as mapped in this PD */
+    uint64_t buffers_dma; /* the address descriptors use for its start */
+    uint32_t rx_buffers;  /* buffers [0, rx_buffers) receive ... */
+    uint32_t tx_buffers;  /* ... and the next tx_buffers transmit */
+    microkit_channel rx_channel, tx_channel;
+    uint8_t mac[6];
+
+    /* State. */
+    struct ring_producer rx_free, tx_active;
+    struct ring_consumer rx_active, tx_free;
+    uint64_t tx_stack[PRIDE_NETIF_MAX_TX];
+    uint32_t tx_available;
+    uint64_t rx_frames, tx_frames, rx_dropped, tx_dropped;
+};
+
+void pride_netif_setup(struct pride_netif *pn);
+err_t pride_netif_init(struct netif *netif); /* netif->state is the pride_netif */
+void pride_netif_notified(struct netif *netif);
+
+#endif

@@ -54,3 +54,34 @@ with_net_system net_raw "$BUILD/tests/systems/net_raw/net_raw.img" "raw_echo: re
     sizes burst
 with_net_system lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" "echo: ready" 1235 1236 \
     sizes tcp burst
+
+# malformed_frames NAME IMAGE GUEST_MAC: boot IMAGE on a TAP device in a
+# private network namespace (deleted afterwards), send malformed frames,
+# check the guest keeps echoing and no PD faulted.
+malformed_frames() {
+    local name=$1 image=$2 mac=$3 ns=pride-test-$$ log=$OUT/$1_malformed.log
+    if ! { ip netns add "$ns" && ip netns exec "$ns" ip tuntap add dev tap0 mode tap &&
+           ip netns exec "$ns" ip link set tap0 up &&
+           ip netns exec "$ns" ip addr add 10.0.2.1/24 dev tap0; } 2>"$log.setup"; then
+        fail "${name}_malformed" "cannot set up a network namespace with a TAP device (needs root): $(cat "$log.setup")"
+        ip netns del "$ns" 2>/dev/null
+        return
+    fi
+    : >"$log"
+    ip netns exec "$ns" qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none \
+        -monitor none -serial "file:$log" -global virtio-mmio.force-legacy=false \
+        -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+        -device virtio-net-device,netdev=n0 -kernel "$image" </dev/null >"$log.qemu" 2>&1 &
+    local pid=$!
+    timeout 120 ip netns exec "$ns" python3 "$ROOT/tests/net/malformed.py" tap0 "$mac" |
+        sed "s/^\(PASS\|FAIL\): malformed_/\1: ${name}_malformed_/" ||
+        fail "${name}_malformed" "checker failed"
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    ip netns del "$ns"
+    grep -q 'pride: fault:' "$log" && fail "${name}_malformed_no_fault" "$(grep 'pride: fault:' "$log")" ||
+        pass "${name}_malformed_no_fault"
+}
+
+malformed_frames net_raw "$BUILD/tests/systems/net_raw/net_raw.img" 52:54:00:00:00:01
+malformed_frames lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" 52:54:00:00:00:01

@@ -88,7 +88,10 @@ $(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS) $(CLASS_HDRS)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(SYSTEM_PD_CFLAGS) $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
 	    $(CRT0) $< $(SYSTEM_PD_LIBS) $(LIBPRIDE) $(LIBMICROKIT) -lgcc
-SHARED_ELFS := $(patsubst %.c,$(BUILD)/%.elf,$(wildcard drivers/*/*/*.c components/*/*.c))
+# Programs that include a system's net_config.h are built per system instead
+# (the system directory links to their source).
+SHARED_SRCS := $(shell grep -L '"net_config.h"' $(wildcard drivers/*/*/*.c components/*/*.c))
+SHARED_ELFS := $(patsubst %.c,$(BUILD)/%.elf,$(SHARED_SRCS))
 SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
 
 # Systems: every directory with a <name>.system under examples/, bench/ and

@@ -40,14 +40,16 @@ _Static_assert(sizeof(struct ring_shared) == 128, "two cache lines");
 
 struct ring_producer {
     struct ring_shared *shared;
-    uint32_t capacity; /* power of two, private */
-    uint32_t tail;     /* private copy of our own index */
+    uint32_t capacity;       /* power of two, private */
+    uint32_t tail;           /* private copy of our own index */
+    uint32_t signalled_tail; /* tail when must_signal was last asked */
 };
 
 struct ring_consumer {
     struct ring_shared *shared;
     uint32_t capacity;
     uint32_t head;
+    uint32_t signalled_head;
 };
 
 static inline bool ring_capacity_valid(uint32_t capacity)
@@ -84,7 +86,7 @@ static inline void ring_producer_attach(struct ring_producer *p, struct ring_sha
 {
     p->shared = s;
     p->capacity = capacity;
-    p->tail = __atomic_load_n(&s->tail, __ATOMIC_RELAXED);
+    p->tail = p->signalled_tail = __atomic_load_n(&s->tail, __ATOMIC_RELAXED);
 }
 
 static inline void ring_consumer_attach(struct ring_consumer *c, struct ring_shared *s,
@@ -92,7 +94,7 @@ static inline void ring_consumer_attach(struct ring_consumer *c, struct ring_sha
 {
     c->shared = s;
     c->capacity = capacity;
-    c->head = __atomic_load_n(&s->head, __ATOMIC_RELAXED);
+    c->head = c->signalled_head = __atomic_load_n(&s->head, __ATOMIC_RELAXED);
 }
 
 /* Free slots for the producer, or -1 if the consumer's head is impossible. */
@@ -124,9 +126,14 @@ static inline void ring_consumer_release(struct ring_consumer *c, uint32_t n)
 }
 
 /* After publishing: must the producer notify the consumer? Clears the
- * consumer's request if so. */
+ * consumer's request if so. Only something published since the last call
+ * can warrant a signal: the consumer saw everything older when it re-checked
+ * after asking (and two PDs must not wake each other for nothing). */
 static inline bool ring_producer_must_signal(struct ring_producer *p)
 {
+    if (p->tail == p->signalled_tail)
+        return false;
+    p->signalled_tail = p->tail;
     ring_full_barrier();
     if (!__atomic_load_n(&p->shared->consumer_waiting, __ATOMIC_RELAXED))
         return false;
@@ -134,9 +141,13 @@ static inline bool ring_producer_must_signal(struct ring_producer *p)
     return true;
 }
 
-/* After releasing: must the consumer notify the producer (it waits for space)? */
+/* After releasing: must the consumer notify the producer (it waits for
+ * space)? As above, only for slots released since the last call. */
 static inline bool ring_consumer_must_signal(struct ring_consumer *c)
 {
+    if (c->head == c->signalled_head)
+        return false;
+    c->signalled_head = c->head;
     ring_full_barrier();
     if (!__atomic_load_n(&c->shared->producer_waiting, __ATOMIC_RELAXED))
         return false;

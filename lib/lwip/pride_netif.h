@@ -19,10 +19,12 @@
 struct pride_netif {
     /* Configuration, set by the PD. */
     uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
-    uint64_t buffers;     /* the buffer region, as mapped in this PD */
-    uint64_t buffers_dma; /* the address descriptors use for its start */
-    uint32_t rx_buffers;  /* buffers [0, rx_buffers) receive ... */
-    uint32_t tx_buffers;  /* ... and the next tx_buffers transmit */
+    /* Receive and transmit buffers: where they are mapped here, and the
+     * descriptor value of the first one (a DMA address when the neighbour
+     * is the driver, an offset when it is a copier or virtualiser). */
+    uint64_t rx_buffers_vaddr, rx_buffers_base;
+    uint64_t tx_buffers_vaddr, tx_buffers_base;
+    uint32_t rx_buffers, tx_buffers;
     microkit_channel rx_channel, tx_channel;
     uint8_t mac[6];
 

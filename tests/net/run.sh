@@ -85,3 +85,39 @@ malformed_frames() {
 
 malformed_frames net_raw "$BUILD/tests/systems/net_raw/net_raw.img" 52:54:00:00:00:01
 malformed_frames lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" 52:54:00:00:00:01
+
+# The echo server: two lwIP clients behind the virtualisers and copiers,
+# each with its own address and ports, exercised one after the other and
+# then both at once.
+test_echo_server() {
+    local log=$OUT/echo_server.log p=() i
+    for i in 0 1 2 3; do p+=("$(free_port "$([ $((i % 2)) -eq 0 ] && echo DGRAM || echo STREAM)")"); done
+    : >"$log"
+    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none -monitor none \
+        -serial "file:$log" -global virtio-mmio.force-legacy=false \
+        -netdev "user,id=n0,hostfwd=udp:127.0.0.1:${p[0]}-10.0.2.15:1235,hostfwd=tcp:127.0.0.1:${p[1]}-10.0.2.15:1236,hostfwd=udp:127.0.0.1:${p[2]}-10.0.2.16:1237,hostfwd=tcp:127.0.0.1:${p[3]}-10.0.2.16:1238" \
+        -device virtio-net-device,netdev=n0 -kernel "$BUILD/examples/echo_server/echo_server.img" \
+        </dev/null >"$log.qemu" 2>&1 &
+    local pid=$!
+    for ((i = 0; i < 200; i++)); do grep -q 'virtio-net: MAC' "$log" && break; sleep 0.05; done
+    check() { # check NAME PORT MODE
+        timeout 120 python3 "$ROOT/tests/net/echo_check.py" "$2" "$3" |
+            sed "s/^\(PASS\|FAIL\): net_/\1: echo_server_$1_/" || fail "echo_server_$1_$3" "checker failed"
+    }
+    check client0 "${p[0]}" sizes
+    check client1 "${p[2]}" sizes
+    check client0 "${p[1]}" tcp
+    check client1 "${p[3]}" tcp
+    # Both clients at the same time.
+    check both0 "${p[1]}" tcp >"$OUT/both0" &
+    check both1 "${p[3]}" tcp >"$OUT/both1"
+    wait $!
+    cat "$OUT/both0" "$OUT/both1"
+    check client0 "${p[0]}" burst
+    check client1_after_burst "${p[2]}" sizes
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    grep -q 'pride: fault:' "$log" && fail echo_server_no_fault "$(grep 'pride: fault:' "$log")" ||
+        pass echo_server_no_fault
+}
+test_echo_server

@@ -5,14 +5,9 @@
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
 
-static uint8_t *buffer_at(const struct pride_netif *pn, uint64_t dma)
+static uint8_t *buffer_at(uint64_t vaddr, uint64_t base, uint64_t desc_offset)
 {
-    return (uint8_t *)(uintptr_t)(pn->buffers + (dma - pn->buffers_dma));
-}
-
-static uint64_t tx_base(const struct pride_netif *pn)
-{
-    return pn->buffers_dma + (uint64_t)pn->rx_buffers * NET_BUFFER_SIZE;
+    return (uint8_t *)(uintptr_t)(vaddr + (desc_offset - base));
 }
 
 void pride_netif_setup(struct pride_netif *pn)
@@ -24,9 +19,9 @@ void pride_netif_setup(struct pride_netif *pn)
                          NET_QUEUE_CAPACITY);
     ring_consumer_attach(&pn->tx_free, (struct ring_shared *)pn->tx_free_region, NET_QUEUE_CAPACITY);
     for (uint32_t i = 0; i < pn->rx_buffers; i++)
-        net_enqueue(&pn->rx_free, (struct net_desc){pn->buffers_dma + i * NET_BUFFER_SIZE, 0, 0});
+        net_enqueue(&pn->rx_free, (struct net_desc){pn->rx_buffers_base + i * NET_BUFFER_SIZE, 0, 0});
     for (uint32_t i = 0; i < pn->tx_buffers && i < PRIDE_NETIF_MAX_TX; i++)
-        pn->tx_stack[pn->tx_available++] = tx_base(pn) + i * NET_BUFFER_SIZE;
+        pn->tx_stack[pn->tx_available++] = pn->tx_buffers_base + i * NET_BUFFER_SIZE;
     ring_consumer_request_signal(&pn->rx_active);
     ring_consumer_request_signal(&pn->tx_free);
     microkit_notify(pn->rx_channel);
@@ -38,7 +33,7 @@ static void reclaim_tx(struct pride_netif *pn)
     struct net_desc desc;
     do {
         while (net_dequeue(&pn->tx_free, &desc) == 1)
-            if (net_desc_valid(desc, tx_base(pn), (uint64_t)pn->tx_buffers * NET_BUFFER_SIZE) &&
+            if (net_desc_valid(desc, pn->tx_buffers_base, (uint64_t)pn->tx_buffers * NET_BUFFER_SIZE) &&
                 pn->tx_available < PRIDE_NETIF_MAX_TX)
                 pn->tx_stack[pn->tx_available++] = desc.offset;
     } while (pn->tx_available < pn->tx_buffers && !ring_consumer_may_sleep(&pn->tx_free));
@@ -54,7 +49,7 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
         return ERR_MEM;
     }
     uint64_t dma = pn->tx_stack[--pn->tx_available];
-    pbuf_copy_partial(p, buffer_at(pn, dma), p->tot_len, 0);
+    pbuf_copy_partial(p, buffer_at(pn->tx_buffers_vaddr, pn->tx_buffers_base, dma), p->tot_len, 0);
     net_enqueue(&pn->tx_active, (struct net_desc){dma, p->tot_len, 0});
     pn->tx_frames++;
     if (ring_producer_must_signal(&pn->tx_active))
@@ -83,12 +78,13 @@ static void receive(struct netif *netif)
     struct net_desc desc;
     do {
         while (net_dequeue(&pn->rx_active, &desc) == 1) {
-            if (!net_desc_valid(desc, pn->buffers_dma, (uint64_t)pn->rx_buffers * NET_BUFFER_SIZE))
+            if (!net_desc_valid(desc, pn->rx_buffers_base, (uint64_t)pn->rx_buffers * NET_BUFFER_SIZE))
                 continue; /* not one of ours: never touch it, never return it */
             struct pbuf *p = desc.length <= NET_MAX_FRAME
                                  ? pbuf_alloc(PBUF_RAW, (u16_t)desc.length, PBUF_POOL) : NULL;
             if (p) {
-                pbuf_take(p, buffer_at(pn, desc.offset), (u16_t)desc.length);
+                pbuf_take(p, buffer_at(pn->rx_buffers_vaddr, pn->rx_buffers_base, desc.offset),
+                          (u16_t)desc.length);
                 pn->rx_frames++;
             } else {
                 pn->rx_dropped++;

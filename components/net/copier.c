@@ -1,0 +1,75 @@
+/*
+ * Network copier, one per client: copies each frame the RX virtualiser
+ * hands it from the shared RX DMA buffers (mapped read-only) into an empty
+ * buffer of its client's own region, so no client ever maps the shared
+ * buffers or another client's frames. With no empty client buffer the
+ * frame is dropped and counted: a slow client must not hold the shared
+ * buffers the other clients need.
+ *
+ * Channels: 0 the RX virtualiser, 1 the client. Built per system.
+ */
+#include <microkit.h>
+#include <net/config.h>
+#include "net_config.h"
+
+#define VIRT 0
+#define CLIENT 1
+
+uint64_t rx_buffers, rx_buffers_paddr; /* the shared RX DMA buffers, read-only */
+uint64_t client_buffers;               /* the client's receive region */
+uint64_t virt_active_region, virt_free_region, client_free_region, client_active_region;
+
+static struct ring_consumer from_virt, client_free;
+static struct ring_producer to_virt, to_client;
+static uint64_t copied, dropped, bad_descriptors;
+
+static void copy_frame(uint8_t *dst, const uint8_t *src, uint32_t length)
+{
+    const uint64_t *s = (const uint64_t *)src; /* buffers are 2 KiB aligned */
+    uint64_t *d = (uint64_t *)dst;
+    for (uint32_t i = 0; i < (length + 7) / 8; i++)
+        d[i] = s[i];
+}
+
+static void copy_frames(void)
+{
+    struct net_desc frame, empty;
+    while (net_dequeue(&from_virt, &frame) == 1) {
+        if (!net_desc_valid(frame, rx_buffers_paddr, NET_RX_DMA_SIZE) || frame.length > NET_MAX_FRAME) {
+            bad_descriptors++;
+            continue; /* not a buffer we may hand back */
+        }
+        int got = net_dequeue(&client_free, &empty);
+        if (got == 1 && net_desc_valid(empty, 0, NET_CLIENT_REGION_SIZE)) {
+            copy_frame((uint8_t *)(uintptr_t)(client_buffers + empty.offset),
+                       (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr)),
+                       frame.length);
+            net_enqueue(&to_client, (struct net_desc){empty.offset, frame.length, 0});
+            copied++;
+        } else {
+            dropped++;
+        }
+        net_enqueue(&to_virt, (struct net_desc){frame.offset, 0, 0});
+    }
+}
+
+void init(void)
+{
+    ring_consumer_attach(&from_virt, (struct ring_shared *)virt_active_region, NET_QUEUE_CAPACITY);
+    ring_producer_attach(&to_virt, (struct ring_shared *)virt_free_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&client_free, (struct ring_shared *)client_free_region, NET_QUEUE_CAPACITY);
+    ring_producer_attach(&to_client, (struct ring_shared *)client_active_region, NET_QUEUE_CAPACITY);
+    ring_consumer_request_signal(&from_virt);
+}
+
+void notified(microkit_channel ch)
+{
+    (void)ch;
+    do
+        copy_frames();
+    while (!ring_consumer_may_sleep(&from_virt));
+    if (ring_producer_must_signal(&to_client))
+        microkit_notify(CLIENT);
+    if (ring_producer_must_signal(&to_virt))
+        microkit_notify(VIRT);
+}

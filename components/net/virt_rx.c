@@ -1,0 +1,129 @@
+/*
+ * Network RX virtualiser: hands each received frame to the copier of the
+ * client whose MAC it is addressed to; broadcasts and multicasts go to every
+ * client, the buffer reference-counted until every copier has returned it.
+ * It reads only the destination MAC (the RX buffers are mapped read-only).
+ *
+ * Channels: 0 the driver; 1+i client i's copier. Built per system
+ * (net_config.h gives the clients' MACs).
+ */
+#include <microkit.h>
+#include <net/config.h>
+#include "net_config.h"
+
+#define DRIVER 0
+#define FIRST_CLIENT 1
+#define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
+#define RX_BUFFERS (NET_RX_DMA_SIZE / NET_BUFFER_SIZE)
+
+uint64_t rx_buffers;        /* setvar_vaddr: the RX DMA buffers, read-only */
+uint64_t rx_buffers_paddr;  /* setvar region_paddr: their DMA address */
+uint64_t driver_free_region, driver_active_region;
+uint64_t client_queues;     /* per client: to its copier, then from it */
+
+static struct ring_producer driver_free, to_copier[NUM_CLIENTS];
+static struct ring_consumer driver_active, from_copier[NUM_CLIENTS];
+static uint8_t references[RX_BUFFERS];
+static uint64_t unclaimed, bad_descriptors;
+
+static unsigned index_of(uint64_t dma)
+{
+    return (unsigned)((dma - rx_buffers_paddr) / NET_BUFFER_SIZE);
+}
+
+static bool same_mac(const uint8_t *a, const uint8_t *b)
+{
+    for (unsigned i = 0; i < 6; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+static void give_back(uint64_t dma)
+{
+    net_enqueue(&driver_free, (struct net_desc){dma, 0, 0});
+}
+
+static void route(struct net_desc frame)
+{
+    const uint8_t *dst = (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr));
+    bool group = frame.length >= 6 && (dst[0] & 1); /* broadcast or multicast */
+    unsigned sent = 0;
+    for (unsigned i = 0; i < NUM_CLIENTS && frame.length >= 6; i++)
+        if ((group || same_mac(dst, net_clients[i].mac)) && net_enqueue(&to_copier[i], frame))
+            sent++;
+    references[index_of(frame.offset)] = (uint8_t)sent;
+    if (!sent) {
+        unclaimed++;
+        give_back(frame.offset);
+    }
+}
+
+static void from_driver(void)
+{
+    struct net_desc desc;
+    while (net_dequeue(&driver_active, &desc) == 1) {
+        if (net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE) && !references[index_of(desc.offset)])
+            route(desc);
+        else
+            bad_descriptors++;
+    }
+}
+
+/* A copier returns a buffer: only one it holds a reference to counts. */
+static void from_copiers(void)
+{
+    struct net_desc desc;
+    for (unsigned i = 0; i < NUM_CLIENTS; i++) {
+        while (net_dequeue(&from_copier[i], &desc) == 1) {
+            if (!net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE) ||
+                !references[index_of(desc.offset)]) {
+                bad_descriptors++;
+                continue;
+            }
+            if (--references[index_of(desc.offset)] == 0)
+                give_back(desc.offset);
+        }
+    }
+}
+
+static bool may_sleep(void)
+{
+    bool idle = ring_consumer_may_sleep(&driver_active);
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        idle &= ring_consumer_may_sleep(&from_copier[i]);
+    return idle;
+}
+
+static void drain(void)
+{
+    do {
+        from_driver();
+        from_copiers();
+    } while (!may_sleep());
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        if (ring_producer_must_signal(&to_copier[i]))
+            microkit_notify(FIRST_CLIENT + i);
+    if (ring_producer_must_signal(&driver_free))
+        microkit_notify(DRIVER);
+}
+
+void init(void)
+{
+    ring_producer_attach(&driver_free, (struct ring_shared *)driver_free_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&driver_active, (struct ring_shared *)driver_active_region, NET_QUEUE_CAPACITY);
+    for (unsigned i = 0; i < NUM_CLIENTS; i++) {
+        ring_producer_attach(&to_copier[i], net_pair_produced(client_queues, i), NET_QUEUE_CAPACITY);
+        ring_consumer_attach(&from_copier[i], net_pair_consumed(client_queues, i), NET_QUEUE_CAPACITY);
+    }
+    /* The driver gets every buffer to fill. */
+    for (uint64_t b = 0; b < RX_BUFFERS && b < NET_QUEUE_CAPACITY; b++)
+        give_back(rx_buffers_paddr + b * NET_BUFFER_SIZE);
+    drain();
+}
+
+void notified(microkit_channel ch)
+{
+    (void)ch;
+    drain();
+}

@@ -1,0 +1,107 @@
+/*
+ * Network TX virtualiser: passes clients' frames to the driver, one per
+ * client in turn, translating each buffer's offset in the client's own
+ * transmit region into its DMA address; buffers the driver returns go back
+ * to the client whose region holds them. It never touches frame data.
+ *
+ * Channels: 0 the driver; 1+i client i. Built per system (net_config.h).
+ */
+#include <microkit.h>
+#include <net/config.h>
+#include "net_config.h"
+
+#define DRIVER 0
+#define FIRST_CLIENT 1
+#define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
+
+uint64_t driver_active_region, driver_free_region;
+uint64_t client_queues; /* per client: to it (free), then from it (active) */
+/* setvar region_paddr: each client's transmit region (up to 4 clients). */
+uint64_t client0_tx_paddr, client1_tx_paddr, client2_tx_paddr, client3_tx_paddr;
+_Static_assert(sizeof(net_clients) / sizeof(net_clients[0]) <= 4, "at most 4 clients");
+
+static const uint64_t *const tx_paddr[] = {&client0_tx_paddr, &client1_tx_paddr,
+                                           &client2_tx_paddr, &client3_tx_paddr};
+static struct ring_producer driver_active, to_client[NUM_CLIENTS];
+static struct ring_consumer driver_free, from_client[NUM_CLIENTS];
+static unsigned next_client;
+static uint64_t bad_descriptors;
+
+/* One frame from each client in turn while the driver has room. */
+static void from_clients(void)
+{
+    bool moved = true;
+    while (moved && ring_producer_space(&driver_active) > 0) {
+        moved = false;
+        for (unsigned k = 0; k < NUM_CLIENTS && ring_producer_space(&driver_active) > 0; k++) {
+            unsigned i = (next_client + k) % NUM_CLIENTS;
+            struct net_desc desc;
+            if (net_dequeue(&from_client[i], &desc) != 1)
+                continue;
+            moved = true;
+            if (!net_desc_valid(desc, 0, NET_CLIENT_REGION_SIZE) || desc.length > NET_MAX_FRAME) {
+                bad_descriptors++;
+                continue;
+            }
+            desc.offset += *tx_paddr[i];
+            net_enqueue(&driver_active, desc);
+        }
+        next_client = (next_client + 1) % NUM_CLIENTS;
+    }
+}
+
+static void from_driver(void)
+{
+    struct net_desc desc;
+    while (net_dequeue(&driver_free, &desc) == 1) {
+        unsigned i = 0;
+        while (i < NUM_CLIENTS && !net_desc_valid(desc, *tx_paddr[i], NET_CLIENT_REGION_SIZE))
+            i++;
+        if (i == NUM_CLIENTS) {
+            bad_descriptors++;
+            continue;
+        }
+        desc.offset -= *tx_paddr[i];
+        net_enqueue(&to_client[i], desc);
+    }
+}
+
+static bool may_sleep(void)
+{
+    bool idle = ring_consumer_may_sleep(&driver_free);
+    /* Without room at the driver, the driver's returns wake us, not clients. */
+    if (ring_producer_space(&driver_active) > 0)
+        for (unsigned i = 0; i < NUM_CLIENTS; i++)
+            idle &= ring_consumer_may_sleep(&from_client[i]);
+    return idle;
+}
+
+static void drain(void)
+{
+    do {
+        from_driver();
+        from_clients();
+    } while (!may_sleep());
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        if (ring_producer_must_signal(&to_client[i]))
+            microkit_notify(FIRST_CLIENT + i);
+    if (ring_producer_must_signal(&driver_active))
+        microkit_notify(DRIVER);
+}
+
+void init(void)
+{
+    ring_producer_attach(&driver_active, (struct ring_shared *)driver_active_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&driver_free, (struct ring_shared *)driver_free_region, NET_QUEUE_CAPACITY);
+    for (unsigned i = 0; i < NUM_CLIENTS; i++) {
+        ring_producer_attach(&to_client[i], net_pair_produced(client_queues, i), NET_QUEUE_CAPACITY);
+        ring_consumer_attach(&from_client[i], net_pair_consumed(client_queues, i), NET_QUEUE_CAPACITY);
+    }
+    drain();
+}
+
+void notified(microkit_channel ch)
+{
+    (void)ch;
+    drain();
+}

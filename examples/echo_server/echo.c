@@ -1,0 +1,202 @@
+/*
+ * An lwIP echo client: UDP and TCP echo on the address and ports its entry
+ * in net_config.h gives (found by PD name). TCP echo keeps flow control end
+ * to end: received data is acknowledged to the sender (tcp_recved) only
+ * once it fits into the send buffer.
+ *
+ * Its buffers come from setvars: a region's address here, and the value
+ * descriptors use for its first buffer (its DMA address when the neighbour
+ * is the driver; left 0 when the neighbour uses offsets).
+ */
+#include <microkit.h>
+#include <stdio.h>
+#include <string.h>
+#include <pride_netif.h>
+#include <timer/client.h>
+#include "lwip/init.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
+#include "lwip/udp.h"
+#include "netif/ethernet.h"
+#include "net_config.h"
+
+#define TIMER 0
+#define NET_RX 1 /* the driver, or this client's copier */
+#define NET_TX 2 /* the driver, or the TX virtualiser */
+#define TICK_NS 50000000ull
+#define MAX_CONNECTIONS 8
+
+uint64_t rx_buffers, rx_buffers_base, tx_buffers, tx_buffers_base;
+uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
+
+struct connection {
+    bool used, closing;
+    struct pbuf *pending; /* received, not yet in the send buffer */
+    u16_t offset;         /* of the first unsent byte in pending */
+};
+
+static struct pride_netif pn;
+static struct netif netif;
+static struct connection connections[MAX_CONNECTIONS];
+
+static void udp_echo(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+                     u16_t port)
+{
+    (void)arg;
+    udp_sendto(pcb, p, addr, port);
+    pbuf_free(p);
+}
+
+static void release(struct tcp_pcb *pcb, struct connection *c)
+{
+    tcp_arg(pcb, NULL);
+    tcp_recv(pcb, NULL);
+    tcp_sent(pcb, NULL);
+    tcp_err(pcb, NULL);
+    if (c->pending)
+        pbuf_free(c->pending);
+    *c = (struct connection){0};
+    tcp_close(pcb);
+}
+
+/* Move pending data into the send buffer as far as it has room. */
+static void flush(struct tcp_pcb *pcb, struct connection *c)
+{
+    while (c->pending && tcp_sndbuf(pcb)) {
+        struct pbuf *q = c->pending;
+        u16_t n = LWIP_MIN((u16_t)(q->len - c->offset), tcp_sndbuf(pcb));
+        if (tcp_write(pcb, (const u8_t *)q->payload + c->offset, n, TCP_WRITE_FLAG_COPY) != ERR_OK)
+            break;
+        tcp_recved(pcb, n);
+        c->offset = (u16_t)(c->offset + n);
+        if (c->offset == q->len) {
+            c->pending = pbuf_dechain(q);
+            c->offset = 0;
+            pbuf_free(q);
+        }
+    }
+    tcp_output(pcb);
+    if (c->closing && !c->pending)
+        release(pcb, c);
+}
+
+static err_t tcp_echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct connection *c = arg;
+    if (!c || err != ERR_OK) {
+        if (p)
+            pbuf_free(p);
+        return ERR_OK;
+    }
+    if (!p)
+        c->closing = true;
+    else if (c->pending)
+        pbuf_cat(c->pending, p);
+    else
+        c->pending = p;
+    flush(pcb, c);
+    return ERR_OK;
+}
+
+static err_t tcp_echo_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    (void)len;
+    if (arg)
+        flush(pcb, arg);
+    return ERR_OK;
+}
+
+static void tcp_echo_error(void *arg, err_t err)
+{
+    (void)err;
+    struct connection *c = arg;
+    if (c) {
+        if (c->pending)
+            pbuf_free(c->pending);
+        *c = (struct connection){0};
+    }
+}
+
+static err_t tcp_echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    (void)arg;
+    if (err != ERR_OK || !pcb)
+        return ERR_VAL;
+    for (unsigned i = 0; i < MAX_CONNECTIONS; i++) {
+        if (connections[i].used)
+            continue;
+        connections[i] = (struct connection){.used = true};
+        tcp_arg(pcb, &connections[i]);
+        tcp_recv(pcb, tcp_echo_recv);
+        tcp_sent(pcb, tcp_echo_sent);
+        tcp_err(pcb, tcp_echo_error);
+        return ERR_OK;
+    }
+    tcp_abort(pcb);
+    return ERR_ABRT;
+}
+
+static const struct net_client_config *my_config(void)
+{
+    for (unsigned i = 0; i < sizeof(net_clients) / sizeof(net_clients[0]); i++) {
+        const char *a = net_clients[i].name, *b = microkit_name;
+        while (*a && *a == *b)
+            a++, b++;
+        if (*a == *b)
+            return &net_clients[i];
+    }
+    return NULL;
+}
+
+static void start_servers(const struct net_client_config *config)
+{
+    struct udp_pcb *udp = udp_new();
+    udp_bind(udp, IP_ADDR_ANY, config->udp_port);
+    udp_recv(udp, udp_echo, NULL);
+    struct tcp_pcb *tcp = tcp_new();
+    tcp_bind(tcp, IP_ADDR_ANY, config->tcp_port);
+    tcp = tcp_listen(tcp);
+    tcp_accept(tcp, tcp_echo_accept);
+}
+
+void init(void)
+{
+    const struct net_client_config *config = my_config();
+    if (!config) {
+        printf("%s: not in net_config.h\n", microkit_name);
+        return;
+    }
+    timer_client_init(TIMER);
+    lwip_init();
+    const uint32_t buffers = NET_CLIENT_REGION_SIZE / NET_BUFFER_SIZE;
+    pn = (struct pride_netif){
+        .rx_free_region = rx_free_region, .rx_active_region = rx_active_region,
+        .tx_active_region = tx_active_region, .tx_free_region = tx_free_region,
+        .rx_buffers_vaddr = rx_buffers, .rx_buffers_base = rx_buffers_base, .rx_buffers = buffers,
+        .tx_buffers_vaddr = tx_buffers, .tx_buffers_base = tx_buffers_base, .tx_buffers = buffers,
+        .rx_channel = NET_RX, .tx_channel = NET_TX,
+    };
+    memcpy(pn.mac, config->mac, sizeof(pn.mac));
+    pride_netif_setup(&pn);
+    ip4_addr_t ip, mask, gateway;
+    IP4_ADDR(&ip, config->ip[0], config->ip[1], config->ip[2], config->ip[3]);
+    IP4_ADDR(&mask, 255, 255, 255, 0);
+    IP4_ADDR(&gateway, 10, 0, 2, 2);
+    netif_add(&netif, &ip, &mask, &gateway, &pn, pride_netif_init, ethernet_input);
+    netif_set_default(&netif);
+    netif_set_up(&netif);
+    start_servers(config);
+    time_set_timeout_ns(TICK_NS);
+    printf("%s: ready at %s, udp %u, tcp %u\n", microkit_name, ip4addr_ntoa(&ip), config->udp_port,
+           config->tcp_port);
+}
+
+void notified(microkit_channel ch)
+{
+    if (ch == TIMER) {
+        sys_check_timeouts();
+        time_set_timeout_ns(TICK_NS);
+    } else {
+        pride_netif_notified(&netif);
+    }
+}

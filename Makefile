@@ -118,7 +118,7 @@ IMAGES := $(foreach d,$(SYSTEM_DIRS),$(BUILD)/$(d)/$(notdir $(d)).img)
 images: $(IMAGES)
 
 run: all
-	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/examples/$(SYSTEM)/$(SYSTEM).img
+	$(QEMU) $(QEMU_FLAGS) $(examples/$(SYSTEM)_QEMU_ARGS) -kernel $(BUILD)/examples/$(SYSTEM)/$(SYSTEM).img
 
 test: all
 	BUILD=$(abspath $(BUILD)) bash tests/run_all.sh

@@ -121,3 +121,4 @@ test_echo_server() {
         pass echo_server_no_fault
 }
 test_echo_server
+malformed_frames echo_server "$BUILD/examples/echo_server/echo_server.img" 52:54:00:00:00:10

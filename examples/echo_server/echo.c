@@ -39,11 +39,36 @@ static struct pride_netif pn;
 static struct netif netif;
 static struct connection connections[MAX_CONNECTIONS];
 
+#ifdef PRIDE_BENCH
+#include <pride_debug.h>
+#define INSNS_QUERY "pride-insns?"
+
+/* Benchmark builds answer INSNS_QUERY with the retired-instruction counter
+ * (modulo 2^32), which does not advance while the system idles. */
+static bool answer_insns_query(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
+{
+    if (p->tot_len != sizeof(INSNS_QUERY) - 1 || pbuf_memcmp(p, 0, INSNS_QUERY, p->tot_len))
+        return false;
+    char text[24];
+    int n = snprintf(text, sizeof(text), "%lu", (unsigned long)pride_instructions_retired());
+    struct pbuf *reply = pbuf_alloc(PBUF_TRANSPORT, (u16_t)n, PBUF_RAM);
+    if (reply) {
+        pbuf_take(reply, text, (u16_t)n);
+        udp_sendto(pcb, reply, addr, port);
+        pbuf_free(reply);
+    }
+    return true;
+}
+#endif
+
 static void udp_echo(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
                      u16_t port)
 {
     (void)arg;
-    udp_sendto(pcb, p, addr, port);
+#ifdef PRIDE_BENCH
+    if (!answer_insns_query(pcb, p, addr, port))
+#endif
+        udp_sendto(pcb, p, addr, port);
     pbuf_free(p);
 }
 
@@ -189,6 +214,9 @@ void init(void)
     time_set_timeout_ns(TICK_NS);
     printf("%s: ready at %s, udp %u, tcp %u\n", microkit_name, ip4addr_ntoa(&ip), config->udp_port,
            config->tcp_port);
+#ifdef PRIDE_BENCH
+    printf("%s: boot_to_ready_insns %lu\n", microkit_name, (unsigned long)pride_instructions_retired());
+#endif
 }
 
 void notified(microkit_channel ch)

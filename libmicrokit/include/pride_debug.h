@@ -25,13 +25,24 @@ static inline uint64_t pride_counter_hz(void)
     return hz;
 }
 
-/* Instructions retired so far, EL0 and EL1 (the kernel counts them with the
- * PMU cycle counter, which counts instructions under QEMU -icount). */
+/* Instructions so far, EL0 and EL1, from the PMU cycle counter, which QEMU
+ * -icount ties to virtual time: exact while the CPU is busy, but it also
+ * advances while the CPU idles (use pride_instructions_retired then). */
 static inline uint64_t pride_instructions(void)
 {
     uint64_t count;
     __asm__ volatile("isb\n mrs %0, pmccntr_el0" : "=r"(count)::"memory");
     return count;
+}
+
+/* Instructions actually executed, EL0 and EL1 (PMU event counter 0, which
+ * the kernel programs with INST_RETIRED), modulo 2^32; does not advance
+ * while the CPU idles. */
+static inline uint32_t pride_instructions_retired(void)
+{
+    uint64_t count;
+    __asm__ volatile("isb\n mrs %0, pmevcntr0_el0" : "=r"(count)::"memory");
+    return (uint32_t)count;
 }
 
 #endif

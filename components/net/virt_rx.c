@@ -1,7 +1,8 @@
 /*
  * Network RX virtualiser: hands each received frame to the copier of the
  * client whose MAC it is addressed to; broadcasts and multicasts go to every
- * client, the buffer reference-counted until every copier has returned it.
+ * client. Each buffer records which copiers hold it: only a holder can give
+ * it back, once, and the driver gets it again when the last one has.
  * It reads only the destination MAC (the RX buffers are mapped read-only).
  *
  * Channels: 0 the driver; 1+i client i's copier. Built per system
@@ -23,7 +24,8 @@ uint64_t client_queues;     /* per client: to its copier, then from it */
 
 static struct ring_producer driver_free, to_copier[NUM_CLIENTS];
 static struct ring_consumer driver_active, from_copier[NUM_CLIENTS];
-static uint8_t references[RX_BUFFERS];
+static uint8_t holders[RX_BUFFERS]; /* bit i: copier i holds the buffer */
+_Static_assert(NUM_CLIENTS <= 8, "holders is a byte");
 static uint64_t unclaimed, bad_descriptors;
 
 static unsigned index_of(uint64_t dma)
@@ -48,11 +50,11 @@ static void route(struct net_desc frame)
 {
     const uint8_t *dst = (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr));
     bool group = frame.length >= 6 && (dst[0] & 1); /* broadcast or multicast */
-    unsigned sent = 0;
+    uint8_t sent = 0;
     for (unsigned i = 0; i < NUM_CLIENTS && frame.length >= 6; i++)
         if ((group || same_mac(dst, net_clients[i].mac)) && net_enqueue(&to_copier[i], frame))
-            sent++;
-    references[index_of(frame.offset)] = (uint8_t)sent;
+            sent |= (uint8_t)(1u << i);
+    holders[index_of(frame.offset)] = sent;
     if (!sent) {
         unclaimed++;
         give_back(frame.offset);
@@ -63,25 +65,27 @@ static void from_driver(void)
 {
     struct net_desc desc;
     while (net_dequeue(&driver_active, &desc) == 1) {
-        if (net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE) && !references[index_of(desc.offset)])
+        if (net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE) && !holders[index_of(desc.offset)])
             route(desc);
         else
             bad_descriptors++;
     }
 }
 
-/* A copier returns a buffer: only one it holds a reference to counts. */
+/* A copier returns a buffer: it counts only if that copier holds it. */
 static void from_copiers(void)
 {
     struct net_desc desc;
     for (unsigned i = 0; i < NUM_CLIENTS; i++) {
         while (net_dequeue(&from_copier[i], &desc) == 1) {
-            if (!net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE) ||
-                !references[index_of(desc.offset)]) {
+            uint8_t *held = net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE)
+                                ? &holders[index_of(desc.offset)] : 0;
+            if (!held || !(*held & (1u << i))) {
                 bad_descriptors++;
                 continue;
             }
-            if (--references[index_of(desc.offset)] == 0)
+            *held &= (uint8_t)~(1u << i);
+            if (!*held)
                 give_back(desc.offset);
         }
     }

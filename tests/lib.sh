@@ -38,6 +38,11 @@ boot_system() {
     [ $found -eq 0 ] || grep -qE -- "$pattern" "$log"
 }
 
+# free_port DGRAM|STREAM: a free port on 127.0.0.1 for a UDP or TCP forward.
+free_port() {
+    python3 -c "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_$1); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
+}
+
 # line_of LOG PATTERN: number of the first line matching fixed string PATTERN (0 if none).
 line_of() {
     local n

@@ -6,7 +6,7 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/tests/lib.sh"
 log=$BUILD/bench/echo_server.log
-port=$(python3 -c "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+port=$(free_port DGRAM)
 : >"$log"
 qemu-system-aarch64 -machine virt,virtualization=on -cpu cortex-a53 -m 512M -icount shift=0 \
     -display none -monitor none -serial "file:$log" -global virtio-mmio.force-legacy=false \

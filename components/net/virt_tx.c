@@ -30,10 +30,11 @@ static uint64_t bad_descriptors;
 /* One frame from each client in turn while the driver has room. */
 static void from_clients(void)
 {
+    int64_t room = ring_producer_space(&driver_active);
     bool moved = true;
-    while (moved && ring_producer_space(&driver_active) > 0) {
+    while (moved && room > 0) {
         moved = false;
-        for (unsigned k = 0; k < NUM_CLIENTS && ring_producer_space(&driver_active) > 0; k++) {
+        for (unsigned k = 0; k < NUM_CLIENTS && room > 0; k++) {
             unsigned i = (next_client + k) % NUM_CLIENTS;
             struct net_desc desc;
             if (net_dequeue(&from_client[i], &desc) != 1)
@@ -45,6 +46,7 @@ static void from_clients(void)
             }
             desc.offset += *tx_paddr[i];
             net_enqueue(&driver_active, desc);
+            room--;
         }
         next_client = (next_client + 1) % NUM_CLIENTS;
     }

@@ -28,7 +28,7 @@ size_t serial_write(const char *bytes, size_t len)
     if (n < 0)
         n = 0;
     dropped += len - (size_t)n;
-    if (n && ring_producer_must_signal(&tx))
+    if (ring_producer_must_signal(&tx))
         microkit_notify(tx_channel);
     return (size_t)n;
 }

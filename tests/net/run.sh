@@ -6,10 +6,6 @@ source "$(dirname "$0")/../lib.sh"
 OUT=$BUILD/tests/net
 mkdir -p "$OUT"
 
-free_port() { # free_port DGRAM|STREAM
-    python3 -c "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_$1); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
-}
-
 # with_net_system NAME IMAGE READY UDP_PORT TCP_PORT CHECK...: boot IMAGE
 # with a virtio-net device whose guest UDP_PORT (and TCP_PORT, unless "-")
 # are forwarded from free host ports, wait for READY, run each CHECK

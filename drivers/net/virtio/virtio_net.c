@@ -222,7 +222,6 @@ static void rx_complete(void)
 {
     uint32_t length;
     int slot;
-    bool delivered = false;
     while ((slot = take_used(&rxq, &length)) >= 0) {
         uint64_t buffer = rxq.buffer[slot];
         struct net_desc frame = {buffer, length - NET_HEADER_SIZE, 0};
@@ -234,9 +233,8 @@ static void rx_complete(void)
             continue;
         }
         release_buffer(buffer);
-        delivered = true;
     }
-    if (delivered && ring_producer_must_signal(&rx_active))
+    if (ring_producer_must_signal(&rx_active))
         microkit_notify(RX_CHANNEL);
 }
 
@@ -260,13 +258,11 @@ static void tx_complete(void)
 {
     uint32_t length;
     int slot;
-    bool returned = false;
     while ((slot = take_used(&txq, &length)) >= 0) {
         release_buffer(txq.buffer[slot]);
         net_enqueue(&tx_free, (struct net_desc){txq.buffer[slot], 0, 0});
-        returned = true;
     }
-    if (returned && ring_producer_must_signal(&tx_free))
+    if (ring_producer_must_signal(&tx_free))
         microkit_notify(TX_CHANNEL);
 }
 

@@ -93,7 +93,7 @@ static void rx_fill(void)
             rx_dropped++;
     }
     ring_producer_publish(&rx, n);
-    if (n && ring_producer_must_signal(&rx))
+    if (ring_producer_must_signal(&rx))
         microkit_notify(RX_VIRT_CHANNEL);
 }
 

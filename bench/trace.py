@@ -1,20 +1,29 @@
 # gdb script: single-step one steady-state iteration of a benchmark loop and
 # attribute every instruction to a kernel function or a PD's function.
 #
-# Environment: TRACE_SYSTEM (.system file), TRACE_ELF_DIR (PD ELFs),
+# Environment: TRACE_SYSTEM (.system file), TRACE_ELF_DIR (PD ELFs; a
+# colon-separated search path),
 # TRACE_KERNEL (kernel ELF), TRACE_PD and TRACE_REACH (run until that PD
 # enters that function: the start of the phase to trace), TRACE_COND (gdb
 # condition at kernel_syscall that marks the start of one iteration),
 # TRACE_SKIP (iterations to skip first, to reach steady state), TRACE_NAME.
+#
+# With TRACE_MODE=net it traces event chains instead: from the moment
+# TRACE_PD enters TRACE_REACH with x0 == TRACE_CHANNEL (the device IRQ),
+# after TRACE_SKIP such entries, until the kernel idles (WFI); TRACE_PHASES
+# such chains in a row (a packet's receive and echo, then its transmit
+# completion).
 import bisect
 import collections
 import os
+import socket
 import subprocess
+import threading
 import xml.etree.ElementTree as ET
 
 import gdb
 
-MAX_STEPS = 5000
+MAX_STEPS = 20000
 KERNEL_BASE = 0xFFFFFF8000000000
 
 
@@ -37,7 +46,8 @@ def pd_programs(system_file, elf_dir):
     programs = {}
     for pd in ET.parse(system_file).getroot().iter("protection_domain"):
         image = pd.find("program_image").get("path")
-        programs[pd.get("name")] = symbols(os.path.join(elf_dir, image))
+        found = [os.path.join(d, image) for d in elf_dir.split(":") if os.path.exists(os.path.join(d, image))]
+        programs[pd.get("name")] = symbols(found[0])
     return programs
 
 
@@ -46,30 +56,22 @@ def pd_index(system_file, name):
     return names.index(name)
 
 
-def main():
-    env = os.environ
-    kernel = symbols(env["TRACE_KERNEL"])
-    programs = pd_programs(env["TRACE_SYSTEM"], env["TRACE_ELF_DIR"])
-    gdb.execute("set pagination off")
-    gdb.execute("target remote 127.0.0.1:%s" % env.get("TRACE_PORT", "1234"))
-    asid = pd_index(env["TRACE_SYSTEM"], env["TRACE_PD"]) + 1
-    reach = dict((n, a) for a, n in programs[env["TRACE_PD"]])[env["TRACE_REACH"]]
-    gdb.execute("break *0x%x if ($TTBR0_EL1 >> 48) == %d" % (reach, asid))
-    gdb.execute("continue", to_string=True)
-    gdb.execute("delete")
-    gdb.execute("break kernel_syscall if %s" % env["TRACE_COND"])
-    gdb.execute("ignore 2 %s" % env.get("TRACE_SKIP", "100"), to_string=True)
-    gdb.execute("continue", to_string=True)
-    gdb.execute("delete")
-    start = int(gdb.parse_and_eval("$pc"))
-    # Kernel memory is readable only while stopped at EL1: name the PDs now.
-    names = {i + 1: gdb.parse_and_eval("pds[%d].spec->name" % i).string()
-             for i in range(int(gdb.parse_and_eval("num_pds")))}
+def wfi_addresses(elf):
+    out = subprocess.run(["aarch64-linux-gnu-objdump", "-d", elf], capture_output=True, text=True).stdout
+    return {int(line.split(":")[0], 16) for line in out.splitlines() if line.endswith("\twfi")}
+
+
+def pc_now():
+    return int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
+
+
+def count_until(done, kernel, programs, names):
+    """Single-steps until done(pc, steps); counts instructions per owner and function."""
     counts = collections.Counter()
     steps = 0
     while steps < MAX_STEPS:
-        pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
-        if steps and pc == start and gdb.parse_and_eval(env["TRACE_COND"]):
+        pc = pc_now()
+        if done(pc, steps):
             break
         if pc >= KERNEL_BASE:
             counts[("kernel", lookup(kernel, pc))] += 1
@@ -78,7 +80,80 @@ def main():
             counts[(pd, lookup(programs[pd], pc))] += 1
         gdb.execute("stepi", to_string=True)
         steps += 1
-    print("trace %s: %d instructions in one iteration" % (env.get("TRACE_NAME", "?"), steps))
+    return counts, steps
+
+
+def run_to(programs, pd, function, condition, skip):
+    asid = pd_index(os.environ["TRACE_SYSTEM"], pd) + 1
+    entry = dict((n, a) for a, n in programs[pd])[function]
+    extra = " && " + condition if condition else ""
+    gdb.execute("break *0x%x if ($TTBR0_EL1 >> 48) == %d%s" % (entry, asid, extra))
+    if skip:
+        gdb.execute("ignore $bpnum %d" % skip, to_string=True)
+    gdb.execute("continue", to_string=True)
+    gdb.execute("delete")
+
+
+def pd_names():
+    # Kernel memory is readable only while stopped at EL1.
+    return {i + 1: gdb.parse_and_eval("pds[%d].spec->name" % i).string()
+            for i in range(int(gdb.parse_and_eval("num_pds")))}
+
+
+def trace_loop(env, kernel, programs):
+    run_to(programs, env["TRACE_PD"], env["TRACE_REACH"], "", 0)
+    gdb.execute("break kernel_syscall if %s" % env["TRACE_COND"])
+    gdb.execute("ignore $bpnum %s" % env.get("TRACE_SKIP", "100"), to_string=True)
+    gdb.execute("continue", to_string=True)
+    gdb.execute("delete")
+    start = pc_now()
+    names = pd_names()
+    counts, steps = count_until(
+        lambda pc, n: n and pc == start and gdb.parse_and_eval(env["TRACE_COND"]),
+        kernel, programs, names)
+    report("trace %s: %d instructions in one iteration" % (env.get("TRACE_NAME", "?"), steps), counts)
+
+
+def send_datagram(env):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.sendto(bytes(int(env["TRACE_SIZE"])), ("127.0.0.1", int(env["TRACE_SEND_PORT"])))
+    sock.close()
+
+
+def trace_net(env, kernel, programs):
+    """Each datagram is sent from here, while the guest is stopped, and the
+    guest runs on to its device interrupt. Phase 1 steps from there until
+    the system idles; later phases trace the next interrupts (transmit
+    completion), each until idle."""
+    idle = wfi_addresses(env["TRACE_KERNEL"])
+    names = {i + 1: pd.get("name") for i, pd in
+             enumerate(ET.parse(env["TRACE_SYSTEM"]).getroot().iter("protection_domain"))}
+    irq = "$x0 == %s" % env["TRACE_CHANNEL"]
+    for _ in range(int(env.get("TRACE_SKIP", "3"))):  # warm up: ARP both ways
+        send_datagram(env)
+        run_to(programs, env["TRACE_PD"], env["TRACE_REACH"], irq, 0)
+        run_to_idle(idle)
+    send_datagram(env)
+    for phase in range(int(env.get("TRACE_PHASES", "2"))):
+        if phase:
+            # A chain not started by this packet would wait forever: a late
+            # datagram ends the wait, and its phase names itself.
+            threading.Timer(5.0, send_datagram, (env,)).start()
+        run_to(programs, env["TRACE_PD"], env["TRACE_REACH"], irq, 0)
+        counts, steps = count_until(lambda pc, n: pc in idle, kernel, programs, names)
+        report("trace %s phase %d: %d instructions from %s until idle"
+               % (env.get("TRACE_NAME", "?"), phase + 1, steps, env["TRACE_PD"]), counts)
+
+
+def run_to_idle(idle):
+    for address in idle:
+        gdb.execute("break *0x%x" % address, to_string=True)
+    gdb.execute("continue", to_string=True)
+    gdb.execute("delete")
+
+
+def report(title, counts):
+    print(title)
     per_owner = collections.Counter()
     for (owner, _), n in counts.items():
         per_owner[owner] += n
@@ -87,6 +162,18 @@ def main():
         for (o, fn), m in sorted(counts.items(), key=lambda kv: -kv[1]):
             if o == owner:
                 print("      %-28s %5d" % (fn, m))
+
+
+def main():
+    env = os.environ
+    kernel = symbols(env["TRACE_KERNEL"])
+    programs = pd_programs(env["TRACE_SYSTEM"], env["TRACE_ELF_DIR"])
+    gdb.execute("set pagination off")
+    gdb.execute("target remote 127.0.0.1:%s" % env.get("TRACE_PORT", "1234"))
+    if env.get("TRACE_MODE") == "net":
+        trace_net(env, kernel, programs)
+    else:
+        trace_loop(env, kernel, programs)
 
 
 main()

@@ -62,6 +62,9 @@
 #define LWIP_NETIF_STATUS_CALLBACK 1  /* learn when DHCP has an address */
 #define LWIP_NETIF_LINK_CALLBACK   1
 
+/* ---- Checksums ---- */
+#define LWIP_CHKSUM             pride_lwip_chksum  /* port/chksum.c: 8 bytes a step */
+
 /* ---- Checks, statistics, debugging ---- */
 /* lwIP's own assertions stay on (LWIP_PLATFORM_ASSERT in arch/cc.h). */
 #define LWIP_STATS              0

@@ -20,6 +20,10 @@ uint32_t pride_lwip_now_ms(void);
  * initial ports and sequence numbers), seeded from the generic counter. */
 uint32_t pride_lwip_rand(void);
 
+/* LWIP_CHKSUM: the ones' complement sum of len bytes,
+ * in memory byte order, not inverted (port/chksum.c). */
+uint16_t pride_lwip_chksum(const void *data, int len);
+
 /* LWIP_PLATFORM_ASSERT(): prints the message on the debug console and
  * stops the PD through abort(). */
 void pride_lwip_assert(const char *message, const char *file, int line)

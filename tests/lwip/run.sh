@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lwIP and picolibc inside a PD: boots tests/systems/lwip_smoke and checks
 # each line it prints, and that the PD links Pride's word-wise memcpy rather
-# than picolibc's byte loop.
+# than picolibc's byte loop; tests Pride's checksum routine on the host.
 set -u
 source "$(dirname "$0")/../lib.sh"
 OUT=$BUILD/tests/lwip
@@ -37,5 +37,18 @@ test_memcpy_linked() {
     fi
 }
 
+# The checksum lwIP uses (lib/lwip/port/chksum.c), on the host under
+# ASan/UBSan against a byte-pair reference.
+test_chksum_unit() {
+    if ! gcc -std=c11 -Wall -Wextra -Werror -O2 -g -Ilib/lwip -fsanitize=address,undefined \
+            -fno-sanitize-recover=all -o "$OUT/chksum_unit" tests/lwip/chksum_unit.c \
+            lib/lwip/port/chksum.c 2>"$OUT/chksum_unit.build.log"; then
+        fail chksum_unit_build "see $OUT/chksum_unit.build.log"
+        return
+    fi
+    timeout 120 "$OUT/chksum_unit" || fail chksum_unit "exit status $?"
+}
+
 test_smoke
 test_memcpy_linked
+(cd "$ROOT" && test_chksum_unit)

@@ -263,20 +263,24 @@ static bool do_ppcall(struct pd *pd, uint64_t ch, uint64_t msginfo)
     return true;
 }
 
-static bool do_deferred(struct pd *pd, uint64_t action)
+/* Deferred actions: bit n of a mask names channel n. */
+static bool do_deferred(struct pd *pd, uint64_t notify_mask, uint64_t ack_mask)
 {
-    switch (DEFERRED_KIND(action)) {
-    case DEFERRED_KIND(DEFERRED_NOTIFY(0)): return do_notify(pd, DEFERRED_CHANNEL(action));
-    case DEFERRED_KIND(DEFERRED_IRQ_ACK(0)): return do_irq_ack(pd, DEFERRED_CHANNEL(action));
-    default: return false;
-    }
+    for (; notify_mask; notify_mask &= notify_mask - 1)
+        if (!do_notify(pd, (uint64_t)__builtin_ctzll(notify_mask)))
+            return false;
+    for (; ack_mask; ack_mask &= ack_mask - 1)
+        if (!do_irq_ack(pd, (uint64_t)__builtin_ctzll(ack_mask)))
+            return false;
+    return true;
 }
 
-static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply, uint64_t deferred)
+static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply,
+                    uint64_t notify_mask, uint64_t ack_mask)
 {
     if (with_reply > RECV_WITH_REPLY || msg_count(reply_msginfo) > PRIDE_MAX_MRS)
         return false;
-    if (deferred != DEFERRED_NONE && !do_deferred(pd, deferred))
+    if ((notify_mask | ack_mask) && !do_deferred(pd, notify_mask, ack_mask))
         return false;
     /* Block before replying, so that the PD answered can take over the CPU
      * directly; the reply cannot give pd new events. */
@@ -296,8 +300,8 @@ static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply, 
 
 /* Entered with only the callee-saved registers saved; results go to
  * ctx.x[0..1] of whichever PD they are for. */
-struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t sysno,
-                                    struct core *core)
+struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t arg3,
+                                    uint64_t sysno, struct core *core)
 {
     struct pd *pd = core->current;
     bool ok;
@@ -305,7 +309,7 @@ struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2,
     case SYS_NOTIFY: ok = do_notify(pd, arg0); break;
     case SYS_IRQ_ACK: ok = do_irq_ack(pd, arg0); break;
     case SYS_PPCALL: ok = do_ppcall(pd, arg0, arg1); break;
-    case SYS_RECV: ok = do_recv(pd, arg0, arg1, arg2); break;
+    case SYS_RECV: ok = do_recv(pd, arg0, arg1, arg2, arg3); break;
     case SYS_PD_RESTART:
     case SYS_PD_STOP: ok = child_control(pd, (unsigned)sysno, arg0, arg1); break;
     case SYS_PUTC: arch_putc((char)arg0); ok = true; break;

@@ -13,35 +13,29 @@ __attribute__((section(".data"))) uint64_t microkit_notifications = 0;
 __attribute__((section(".data"))) uint64_t microkit_pps = 0;
 
 __attribute__((aligned(4096), section(".bss.ipc_buffer"))) uint64_t pride_ipc_buffer[512];
-uint64_t pride_deferred_action = DEFERRED_NONE;
+struct pride_deferred pride_deferred;
 
 struct event {
     uint64_t kind_and_id;
     uint64_t value; /* notification bits or msginfo */
 };
 
-static struct event receive(uint64_t reply_msginfo, uint64_t with_reply, uint64_t deferred)
+/* Waits for the next event, first replying (if with_reply) and doing the
+ * deferred notifications and IRQ acknowledgements. */
+static struct event receive(uint64_t reply_msginfo, uint64_t with_reply)
 {
     register uint64_t x0 __asm__("x0") = reply_msginfo;
     register uint64_t x1 __asm__("x1") = with_reply;
-    register uint64_t x2 __asm__("x2") = deferred;
+    register uint64_t x2 __asm__("x2") = pride_deferred.notify;
+    register uint64_t x3 __asm__("x3") = pride_deferred.irq_ack;
     register uint64_t x8 __asm__("x8") = SYS_RECV;
+    pride_deferred = (struct pride_deferred){0, 0};
     __asm__ volatile("svc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x8)
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x8)
                      :
-                     : "x3", "x4", "x5", "x6", "x7", "x9", "x10", "x11", "x12", "x13", "x14",
+                     : "x4", "x5", "x6", "x7", "x9", "x10", "x11", "x12", "x13", "x14",
                        "x15", "x16", "x17", "x18", "memory");
     return (struct event){x0, x1};
-}
-
-void pride_flush_deferred(void)
-{
-    uint64_t action = pride_deferred_action;
-    pride_deferred_action = DEFERRED_NONE;
-    if (DEFERRED_KIND(action) == DEFERRED_KIND(DEFERRED_NOTIFY(0)))
-        microkit_notify(DEFERRED_CHANNEL(action));
-    else if (action != DEFERRED_NONE)
-        microkit_irq_ack(DEFERRED_CHANNEL(action));
 }
 
 void microkit_dbg_puts(const char *s)
@@ -99,9 +93,7 @@ _Noreturn void pride_main(void)
 
     uint64_t reply_msginfo = 0, with_reply = RECV_NO_REPLY;
     for (;;) {
-        uint64_t deferred = pride_deferred_action;
-        pride_deferred_action = DEFERRED_NONE;
-        struct event ev = receive(reply_msginfo, with_reply, deferred);
+        struct event ev = receive(reply_msginfo, with_reply);
         with_reply = RECV_NO_REPLY;
         switch (EVENT_KIND(ev.kind_and_id)) {
         case EVENT_NOTIFICATION:

@@ -4,10 +4,16 @@
  * client. Each buffer records which copiers hold it: only a holder can give
  * it back, once, and the driver gets it again when the last one has.
  * It reads only the destination MAC (the RX buffers are mapped read-only).
+ * Copiers' returns are collected in every pass, and waited for only while
+ * the driver asks for buffers (free queues are signalled on demand,
+ * include/net/queue.h).
  *
  * Channels: 0 the driver; 1+i client i's copier. Built per system
  * (net_config.h gives the clients' MACs).
  */
+/* No FP/SIMD registers here (gcc would vectorise copies into them): they
+ * are the clients', and each PD touching them costs a lazy FP switch. */
+#pragma GCC target("general-regs-only")
 #include <microkit.h>
 #include <net/config.h>
 #include "net_config.h"
@@ -94,8 +100,10 @@ static void from_copiers(void)
 static bool may_sleep(void)
 {
     bool idle = ring_consumer_may_sleep(&driver_active);
+    bool driver_waits = ring_consumer_waiting(&driver_free);
     for (unsigned i = 0; i < NUM_CLIENTS; i++)
-        idle &= ring_consumer_may_sleep(&from_copier[i]);
+        idle &= driver_waits ? ring_consumer_may_sleep(&from_copier[i])
+                             : ring_consumer_available(&from_copier[i]) <= 0;
     return idle;
 }
 
@@ -107,9 +115,9 @@ static void drain(void)
     } while (!may_sleep());
     for (unsigned i = 0; i < NUM_CLIENTS; i++)
         if (ring_producer_must_signal(&to_copier[i]))
-            microkit_notify(FIRST_CLIENT + i);
+            microkit_deferred_notify(FIRST_CLIENT + i);
     if (ring_producer_must_signal(&driver_free))
-        microkit_notify(DRIVER);
+        microkit_deferred_notify(DRIVER);
 }
 
 void init(void)

@@ -3,9 +3,14 @@
  * client in turn, translating each buffer's offset in the client's own
  * transmit region into its DMA address; buffers the driver returns go back
  * to the client whose region holds them. It never touches frame data.
+ * Returned buffers are asked of the driver only while a client waits for
+ * some (free queues are signalled on demand, include/net/queue.h).
  *
  * Channels: 0 the driver; 1+i client i. Built per system (net_config.h).
  */
+/* No FP/SIMD registers here (gcc would vectorise copies into them): they
+ * are the clients', and each PD touching them costs a lazy FP switch. */
+#pragma GCC target("general-regs-only")
 #include <microkit.h>
 #include <net/config.h>
 #include "net_config.h"
@@ -68,9 +73,18 @@ static void from_driver(void)
     }
 }
 
-static bool may_sleep(void)
+static bool clients_waiting(void)
 {
-    bool idle = ring_consumer_may_sleep(&driver_free);
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        if (ring_consumer_waiting(&to_client[i]))
+            return true;
+    return false;
+}
+
+static bool may_sleep(bool want_buffers)
+{
+    bool idle = want_buffers ? ring_consumer_may_sleep(&driver_free)
+                             : ring_consumer_available(&driver_free) <= 0;
     /* Without room at the driver, the driver's returns wake us, not clients. */
     if (ring_producer_space(&driver_active) > 0)
         for (unsigned i = 0; i < NUM_CLIENTS; i++)
@@ -80,15 +94,18 @@ static bool may_sleep(void)
 
 static void drain(void)
 {
+    bool want_buffers;
     do {
         from_driver();
         from_clients();
-    } while (!may_sleep());
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
-        if (ring_producer_must_signal(&to_client[i]))
-            microkit_notify(FIRST_CLIENT + i);
-    if (ring_producer_must_signal(&driver_active))
-        microkit_notify(DRIVER);
+        for (unsigned i = 0; i < NUM_CLIENTS; i++)
+            if (ring_producer_must_signal(&to_client[i]))
+                microkit_deferred_notify(FIRST_CLIENT + i);
+        want_buffers = clients_waiting(); /* after answering those we could */
+    } while (!may_sleep(want_buffers));
+    /* The driver is told of new frames, and of clients short of buffers. */
+    if (ring_producer_must_signal(&driver_active) || want_buffers)
+        microkit_deferred_notify(DRIVER);
 }
 
 void init(void)

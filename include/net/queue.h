@@ -10,6 +10,17 @@
  * neighbours share (the driver: by its DMA address) and gives the frame
  * length. The consumer of a descriptor validates it against its own view of
  * the region before use: net_desc_valid().
+ *
+ * Active queues are signalled as the ring core describes: the consumer asks
+ * before it sleeps, the producer signals what it publishes. Free queues are
+ * signalled on demand: their producer may keep returned buffers until it
+ * runs anyway (a driver reclaims sent buffers when the next frame arrives;
+ * a virtualiser passes returns on in its next pass), which saves a wakeup
+ * per packet. A PD that runs short of buffers therefore asks for a signal
+ * on its free queue, re-checks (ring_consumer_may_sleep) and, if still
+ * short, notifies the producer before sleeping; a producer that sees the request
+ * (ring_consumer_waiting) returns buffers as they come free, and passes the
+ * demand on to its own neighbour in the same way.
  */
 #ifndef NET_QUEUE_H
 #define NET_QUEUE_H

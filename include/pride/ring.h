@@ -155,6 +155,14 @@ static inline bool ring_consumer_must_signal(struct ring_consumer *c)
     return true;
 }
 
+/* Has the consumer asked for a signal (and not been sent one since)? For
+ * producers that hold items back until asked (net free queues). */
+static inline bool ring_consumer_waiting(const struct ring_producer *p)
+{
+    ring_full_barrier();
+    return __atomic_load_n(&p->shared->consumer_waiting, __ATOMIC_RELAXED);
+}
+
 /* The consumer is about to sleep: ask for a signal, then the caller must
  * check ring_consumer_available() once more before sleeping. */
 static inline void ring_consumer_request_signal(struct ring_consumer *c)

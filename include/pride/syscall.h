@@ -2,7 +2,7 @@
  * Kernel system-call ABI, shared by the kernel and libmicrokit.
  *
  * A PD enters the kernel with `svc #0`, the call number in x8 and arguments in
- * x0..x2. Results come back in x0..x1. Registers x0..x18 are clobbered by
+ * x0..x3. Results come back in x0..x1. Registers x0..x18 are clobbered by
  * every call (the caller-saved set of the AAPCS64), so the kernel need not
  * preserve them across a system call.
  *
@@ -16,8 +16,10 @@ enum pride_syscall {
     SYS_NOTIFY = 0,     /* x0 = channel */
     SYS_IRQ_ACK = 1,    /* x0 = channel */
     SYS_PPCALL = 2,     /* x0 = channel, x1 = msginfo -> x0 = reply msginfo */
-    SYS_RECV = 3,       /* x0 = reply msginfo, x1 = REPLY_* flag, x2 = deferred
-                           action -> x0 = event, x1 = badge or msginfo */
+    SYS_RECV = 3,       /* x0 = reply msginfo, x1 = REPLY_* flag, x2 = channels
+                           to notify, x3 = IRQ channels to ack (deferred
+                           actions, bit n = channel n) -> x0 = event,
+                           x1 = badge or msginfo */
     SYS_PD_RESTART = 4, /* x0 = child id, x1 = new pc */
     SYS_PD_STOP = 5,    /* x0 = child id */
     SYS_PUTC = 6,       /* x0 = character */
@@ -28,12 +30,6 @@ enum pride_syscall {
 #define RECV_NO_REPLY   0
 #define RECV_WITH_REPLY 1
 
-/* SYS_RECV x2: an action performed before blocking (Microkit's deferred call). */
-#define DEFERRED_NONE 0
-#define DEFERRED_NOTIFY(ch)  ((1u << 8) | (ch))
-#define DEFERRED_IRQ_ACK(ch) ((2u << 8) | (ch))
-#define DEFERRED_KIND(a)     ((a) >> 8)
-#define DEFERRED_CHANNEL(a)  ((a) & 0xffu)
 
 /* SYS_RECV result x0: kind in bits 0..7, channel or child id in bits 8..15. */
 enum pride_event_kind {

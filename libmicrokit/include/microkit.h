@@ -45,8 +45,11 @@ extern uint64_t microkit_pps;           /* bit n: channel n allows PPC */
 
 /* The PD's message words; the kernel copies them on PPC and reply. */
 extern uint64_t pride_ipc_buffer[512];
-/* Action to fuse into the next receive (DEFERRED_NONE if none). */
-extern uint64_t pride_deferred_action;
+/* Actions fused into the next receive: bit n = channel n. */
+struct pride_deferred {
+    uint64_t notify, irq_ack;
+};
+extern struct pride_deferred pride_deferred;
 
 #define PRIDE_SYSCALL_CLOBBERS "x2", "x3", "x4", "x5", "x6", "x7", "x9", "x10", "x11", \
     "x12", "x13", "x14", "x15", "x16", "x17", "x18", "memory"
@@ -103,22 +106,18 @@ static inline microkit_msginfo microkit_ppcall(microkit_channel ch, microkit_msg
     return pride_syscall(SYS_PPCALL, ch, msginfo);
 }
 
-void pride_flush_deferred(void);
-
-/* Deferred calls happen in the same kernel entry as the next receive. Only
- * one can wait; a second one makes the first happen at once. */
+/* Deferred calls happen in the same kernel entry as the next receive, when
+ * the current handler returns: no extra kernel entry, and a notified PD of
+ * higher priority does not preempt the handler. Unlike Microkit on seL4,
+ * any number can wait (one per channel; repeats merge, as notifications do). */
 static inline void microkit_deferred_notify(microkit_channel ch)
 {
-    if (pride_deferred_action != DEFERRED_NONE)
-        pride_flush_deferred();
-    pride_deferred_action = DEFERRED_NOTIFY(ch);
+    pride_deferred.notify |= 1ull << ch;
 }
 
 static inline void microkit_deferred_irq_ack(microkit_channel ch)
 {
-    if (pride_deferred_action != DEFERRED_NONE)
-        pride_flush_deferred();
-    pride_deferred_action = DEFERRED_IRQ_ACK(ch);
+    pride_deferred.irq_ack |= 1ull << ch;
 }
 
 /* Restart a child PD at entry_point with a fresh stack and registers. */

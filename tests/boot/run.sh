@@ -205,7 +205,29 @@ test_fault_in_call() {
         fail fault_in_call_error_then_fault "expected the error reply, then the fault"
 }
 
+# Deferred notifications (several in one handler) take effect when the
+# handler returns, once each; a deferred one on an unowned channel faults.
+test_deferred() {
+    local log=$OUT/deferred.log
+    if ! boot_system "$BUILD/tests/systems/deferred/deferred.img" "$log" 10 "pd=hub kind="; then
+        fail deferred_notifications "hub never faulted (see $log)"
+        return
+    fi
+    local done leaf count
+    done=$(line_of "$log" "hub: init done")
+    for leaf in leaf_a leaf_b leaf_c; do
+        count=$(line_of "$log" "$leaf: notified, count 1")
+        [ "$done" -gt 0 ] && [ "$count" -gt "$done" ] && ! grep -q "$leaf: notified, count 2" "$log" &&
+            pass "deferred_notify_$leaf" ||
+            fail "deferred_notify_$leaf" "expected one notification after hub's handler (see $log)"
+    done
+    [ "$(grep -c 'hub: answer from channel' "$log")" -eq 3 ] && pass deferred_answers ||
+        fail deferred_answers "expected three answers (see $log)"
+    expect_contains deferred_foreign_channel_faults "$log" "pride: fault: pd=hub kind=bad syscall"
+}
+
 test_hello
+test_deferred
 test_fault_in_call
 test_timer
 test_timer_clients

@@ -9,8 +9,17 @@
  * virtio-net header in the driver's own memory, then the frame in the
  * neighbour's buffer, so buffers hold pure Ethernet frames.
  *
+ * Free queues are signalled on demand (include/net/queue.h): sent buffers
+ * are reclaimed whenever the driver runs, and the device interrupts on
+ * transmit completions only while the neighbour waits for buffers or the
+ * transmit queue is full. Receive buffers are asked for only when fewer
+ * than RX_LOW_WATER are posted. An echoed packet thus costs one interrupt.
+ *
  * Channels: 0 the device's IRQ, 1 RX neighbour, 2 TX neighbour.
  */
+/* No FP/SIMD registers here (gcc would vectorise copies into them): they
+ * are the clients', and each PD touching them costs a lazy FP switch. */
+#pragma GCC target("general-regs-only")
 #include <microkit.h>
 #include <net/queue.h>
 
@@ -51,12 +60,15 @@
 
 #define DESC_F_NEXT 1
 #define DESC_F_WRITE 2
+#define AVAIL_F_NO_INTERRUPT 1
 
 #define QUEUE_SIZE 128
 #define SLOTS (QUEUE_SIZE / 2) /* packets in flight per queue */
 #define RX_QUEUE 0
 #define TX_QUEUE 1
 #define NET_HEADER_SIZE 12
+/* Below this many posted receive buffers, ask the neighbour for more. */
+#define RX_LOW_WATER (SLOTS / 2)
 
 /* The DMA buffer region shared with the neighbour. */
 #define DMA_REGION_SIZE 0x200000
@@ -201,10 +213,11 @@ static int take_used(struct virtq *q, uint32_t *length)
 }
 
 /* Give the device every empty buffer we are offered, while it has room.
- * Without room there is no need to be signalled: completions bring us back. */
+ * Running low, ask the neighbour for more (and tell it so); otherwise every
+ * received frame brings us back here anyway. */
 static void rx_refill(void)
 {
-    bool posted = false;
+    bool posted = false, running_low;
     struct net_desc desc;
     do {
         while (rxq.num_free && net_dequeue(&rx_free, &desc) == 1) {
@@ -213,9 +226,12 @@ static void rx_refill(void)
             post(&rxq, desc.offset, NET_BUFFER_SIZE, DESC_F_WRITE);
             posted = true;
         }
-    } while (rxq.num_free && !ring_consumer_may_sleep(&rx_free));
+        running_low = SLOTS - rxq.num_free < RX_LOW_WATER;
+    } while (running_low && !ring_consumer_may_sleep(&rx_free));
     if (posted)
         publish(&rxq);
+    if (running_low)
+        microkit_deferred_notify(RX_CHANNEL);
 }
 
 static void rx_complete(void)
@@ -235,7 +251,7 @@ static void rx_complete(void)
         release_buffer(buffer);
     }
     if (ring_producer_must_signal(&rx_active))
-        microkit_notify(RX_CHANNEL);
+        microkit_deferred_notify(RX_CHANNEL);
 }
 
 static void tx_send(void)
@@ -263,7 +279,20 @@ static void tx_complete(void)
         net_enqueue(&tx_free, (struct net_desc){txq.buffer[slot], 0, 0});
     }
     if (ring_producer_must_signal(&tx_free))
-        microkit_notify(TX_CHANNEL);
+        microkit_deferred_notify(TX_CHANNEL);
+}
+
+/* Completions interrupt only if someone waits for them: the neighbour for
+ * sent buffers, or we for room in a full queue. Re-checks after enabling,
+ * since completions that came while disabled raised no interrupt.
+ * True if there is nothing to reclaim. */
+static bool tx_completions_quiet(void)
+{
+    bool in_flight = txq.num_free < SLOTS;
+    bool wanted = in_flight && (txq.num_free == 0 || ring_consumer_waiting(&tx_free));
+    txq.avail->flags = wanted ? 0 : AVAIL_F_NO_INTERRUPT;
+    barrier();
+    return !wanted || txq.last_used == txq.used->idx;
 }
 
 static void setup_queue(struct virtq *q, unsigned index)
@@ -337,16 +366,19 @@ void init(void)
                                  STATUS_DRIVER_OK);
     print_mac();
     rx_refill();
+    tx_completions_quiet();
 }
 
 void notified(microkit_channel ch)
 {
-    if (ch == IRQ_CHANNEL) {
+    if (ch == IRQ_CHANNEL)
         reg_write(VIRTIO_INTERRUPT_ACK, reg_read(VIRTIO_INTERRUPT_STATUS));
+    do {
         rx_complete();
         tx_complete();
+        rx_refill();
+        tx_send();
+    } while (!tx_completions_quiet());
+    if (ch == IRQ_CHANNEL)
         microkit_deferred_irq_ack(IRQ_CHANNEL);
-    }
-    rx_refill();
-    tx_send();
 }

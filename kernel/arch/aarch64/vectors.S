@@ -76,7 +76,7 @@ exception_vectors:
 /*
  * A system call needs no caller-saved registers: the ABI declares x0..x18
  * clobbered. Arguments go straight to
- * kernel_syscall(arg0, arg1, arg2, number, core).
+ * kernel_syscall(arg0, arg1, arg2, arg3, number, core).
  */
 el0_sync:
     save_callee_saved
@@ -84,10 +84,10 @@ el0_sync:
     lsr     x25, x24, #26
     cmp     x25, #EC_SVC64
     b.ne    el0_trap
-    mov     x3, x8
-    mrs     x4, tpidr_el1
-    ldr     x5, [x4, #CORE_KSTACK_TOP]
-    mov     sp, x5
+    mov     x4, x8
+    mrs     x5, tpidr_el1
+    ldr     x6, [x5, #CORE_KSTACK_TOP]
+    mov     sp, x6
     bl      kernel_syscall
     b       return_to_user
 

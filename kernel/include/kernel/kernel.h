@@ -89,8 +89,8 @@ void sched_timeslice_expired(struct core *core);
 struct user_context *kernel_exit(struct core *core);
 
 /* ipc.c */
-struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t number,
-                                    struct core *core);
+struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t arg3,
+                                    uint64_t number, struct core *core);
 void kernel_irq(struct core *core, unsigned intid);
 void ipc_signal(struct pd *pd, unsigned channel);
 void ipc_install_channels(struct pd *pd);

@@ -23,20 +23,25 @@ void pride_netif_setup(struct pride_netif *pn)
     for (uint32_t i = 0; i < pn->tx_buffers && i < PRIDE_NETIF_MAX_TX; i++)
         pn->tx_stack[pn->tx_available++] = pn->tx_buffers_base + i * NET_BUFFER_SIZE;
     ring_consumer_request_signal(&pn->rx_active);
-    ring_consumer_request_signal(&pn->tx_free);
-    microkit_notify(pn->rx_channel);
+    microkit_deferred_notify(pn->rx_channel);
 }
 
-/* Take back transmit buffers; ask to be told while some are still out. */
+/* Take back transmit buffers. Running short, ask the neighbour for more
+ * and tell it so: it returns them only on demand (net/queue.h). */
 static void reclaim_tx(struct pride_netif *pn)
 {
+    const uint32_t low_water = pn->tx_buffers / 4 + 1;
     struct net_desc desc;
+    bool short_of_buffers;
     do {
         while (net_dequeue(&pn->tx_free, &desc) == 1)
             if (net_desc_valid(desc, pn->tx_buffers_base, (uint64_t)pn->tx_buffers * NET_BUFFER_SIZE) &&
                 pn->tx_available < PRIDE_NETIF_MAX_TX)
                 pn->tx_stack[pn->tx_available++] = desc.offset;
-    } while (pn->tx_available < pn->tx_buffers && !ring_consumer_may_sleep(&pn->tx_free));
+        short_of_buffers = pn->tx_available < low_water;
+    } while (short_of_buffers && !ring_consumer_may_sleep(&pn->tx_free));
+    if (short_of_buffers)
+        microkit_deferred_notify(pn->tx_channel);
 }
 
 static err_t link_output(struct netif *netif, struct pbuf *p)
@@ -53,7 +58,7 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
     net_enqueue(&pn->tx_active, (struct net_desc){dma, p->tot_len, 0});
     pn->tx_frames++;
     if (ring_producer_must_signal(&pn->tx_active))
-        microkit_notify(pn->tx_channel);
+        microkit_deferred_notify(pn->tx_channel);
     return ERR_OK;
 }
 
@@ -95,7 +100,7 @@ static void receive(struct netif *netif)
         }
     } while (!ring_consumer_may_sleep(&pn->rx_active));
     if (ring_producer_must_signal(&pn->rx_free))
-        microkit_notify(pn->rx_channel);
+        microkit_deferred_notify(pn->rx_channel);
 }
 
 void pride_netif_notified(struct netif *netif)

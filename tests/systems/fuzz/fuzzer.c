@@ -20,13 +20,14 @@ static void random_syscall(uint64_t r)
     register uint64_t x0 __asm__("x0") = next_random();
     register uint64_t x1 __asm__("x1") = next_random() | 2; /* never a valid receive */
     register uint64_t x2 __asm__("x2") = next_random();
+    register uint64_t x3 __asm__("x3") = next_random();
     register uint64_t x8 __asm__("x8") = r % 2 ? r % 16 : r;
     if (x8 == SYS_PUTC)
         x8 = SYS_COUNT;
     __asm__ volatile("svc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x8)
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x8)
                      :
-                     : "x3", "x4", "x5", "x6", "x7", "x9", "x10", "x11", "x12", "x13", "x14",
+                     : "x4", "x5", "x6", "x7", "x9", "x10", "x11", "x12", "x13", "x14",
                        "x15", "x16", "x17", "x18", "memory");
 }
 

@@ -123,7 +123,9 @@ static void answer(const uint8_t *frame, uint32_t length)
 }
 
 /* Transmit buffers come back from the driver; only ones from our transmit
- * part of the region are taken (a receive buffer must never end up here). */
+ * part of the region are taken (a receive buffer must never end up here).
+ * The driver returns them on demand (net/queue.h): out of buffers, ask for
+ * a signal and tell the driver. */
 static void reclaim_tx(void)
 {
     const uint64_t tx_base = buffers_paddr + RX_BUFFERS * NET_BUFFER_SIZE;
@@ -132,7 +134,9 @@ static void reclaim_tx(void)
         while (tx_available < TX_BUFFERS && net_dequeue(&tx_free, &desc) == 1)
             if (net_desc_valid(desc, tx_base, TX_BUFFERS * NET_BUFFER_SIZE))
                 tx_stack[tx_available++] = desc.offset;
-    } while (tx_available < TX_BUFFERS && !ring_consumer_may_sleep(&tx_free));
+    } while (!tx_available && !ring_consumer_may_sleep(&tx_free));
+    if (!tx_available)
+        microkit_deferred_notify(DRIVER_TX);
 }
 
 /* Takes frames only while a transmit buffer is free: without one, frames
@@ -161,15 +165,14 @@ void init(void)
     for (unsigned i = 0; i < TX_BUFFERS; i++)
         tx_stack[tx_available++] = buffers_paddr + (RX_BUFFERS + i) * NET_BUFFER_SIZE;
     ring_consumer_request_signal(&rx_active);
-    ring_consumer_request_signal(&tx_free);
-    microkit_notify(DRIVER_RX);
+    microkit_deferred_notify(DRIVER_RX);
     microkit_dbg_puts("raw_echo: ready\n");
 }
 
 /* Before sleeping, every queue this PD waits on must have its signal
- * requested: rx_active while it has transmit buffers, tx_free while some
- * are out. receive() uses buffers up, so reclaim after it, and receive
- * again whenever reclaiming brought buffers back. */
+ * requested: rx_active while it has transmit buffers, tx_free (and the
+ * driver told) while it has none. receive() uses buffers up, so reclaim
+ * after it, and receive again whenever reclaiming brought buffers back. */
 void notified(microkit_channel ch)
 {
     unsigned before;
@@ -179,8 +182,8 @@ void notified(microkit_channel ch)
         reclaim_tx();
     } while (tx_available != before);
     if (ring_producer_must_signal(&rx_free))
-        microkit_notify(DRIVER_RX);
+        microkit_deferred_notify(DRIVER_RX);
     if (ring_producer_must_signal(&tx_active))
-        microkit_notify(DRIVER_TX);
+        microkit_deferred_notify(DRIVER_TX);
     (void)ch;
 }

@@ -15,7 +15,7 @@ test_smoke() {
         return
     fi
     local check
-    for check in tls float memcpy/memset "parse addresses" ip4addr_ntoa netif_add \
+    for check in tls float memcpy/memset checksum "parse addresses" ip4addr_ntoa netif_add \
                  "netif output" "pbuf chain"; do
         expect_contains "lwip_smoke_${check//[ \/]/_}" "$log" "lwip: $check ok"
     done

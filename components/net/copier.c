@@ -6,12 +6,15 @@
  * frame is dropped and counted: a slow client must not hold the shared
  * buffers the other clients need.
  *
- * Channels: 0 the RX virtualiser, 1 the client. Built per system.
+ * Channels: 0 the RX virtualiser, 1 the client. Protected calls report its
+ * buffers (net/accounting.h): the shared ones it is handed count at the RX
+ * virtualiser. Built per system.
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
  * are the clients', and each PD touching them costs a lazy FP switch. */
 #pragma GCC target("general-regs-only")
 #include <microkit.h>
+#include <net/accounting.h>
 #include <net/config.h>
 #include "net_config.h"
 
@@ -84,4 +87,12 @@ void notified(microkit_channel ch)
         microkit_deferred_notify(CLIENT);
     if (ring_producer_must_signal(&to_virt))
         microkit_deferred_notify(VIRT);
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    struct net_account held = {0};
+    held.buffers[NET_POOL_CLIENT_RX] = net_waiting(&client_free);
+    return net_account_answer(msginfo, &held);
 }

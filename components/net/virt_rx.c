@@ -8,13 +8,15 @@
  * the driver asks for buffers (free queues are signalled on demand,
  * include/net/queue.h).
  *
- * Channels: 0 the driver; 1+i client i's copier. Built per system
+ * Channels: 0 the driver; 1+i client i's copier. Protected calls report
+ * its buffers (net/accounting.h). Built per system
  * (net_config.h gives the clients' MACs).
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
  * are the clients', and each PD touching them costs a lazy FP switch. */
 #pragma GCC target("general-regs-only")
 #include <microkit.h>
+#include <net/accounting.h>
 #include <net/config.h>
 #include "net_config.h"
 
@@ -138,4 +140,15 @@ void notified(microkit_channel ch)
 {
     (void)ch;
     drain();
+}
+
+/* Buffers out with copiers count here, once each, however many hold them. */
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    struct net_account held = {0};
+    held.buffers[NET_POOL_RX_DMA] = net_waiting(&driver_active);
+    for (unsigned b = 0; b < RX_BUFFERS; b++)
+        held.buffers[NET_POOL_RX_DMA] += holders[b] != 0;
+    return net_account_answer(msginfo, &held);
 }

@@ -6,12 +6,14 @@
  * Returned buffers are asked of the driver only while a client waits for
  * some (free queues are signalled on demand, include/net/queue.h).
  *
- * Channels: 0 the driver; 1+i client i. Built per system (net_config.h).
+ * Channels: 0 the driver; 1+i client i. Protected calls report its buffers
+ * (net/accounting.h). Built per system (net_config.h).
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
  * are the clients', and each PD touching them costs a lazy FP switch. */
 #pragma GCC target("general-regs-only")
 #include <microkit.h>
+#include <net/accounting.h>
 #include <net/config.h>
 #include "net_config.h"
 
@@ -123,4 +125,14 @@ void notified(microkit_channel ch)
 {
     (void)ch;
     drain();
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    struct net_account held = {0};
+    held.buffers[NET_POOL_TX] = net_waiting(&driver_free);
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        held.buffers[NET_POOL_TX] += net_waiting(&from_client[i]);
+    return net_account_answer(msginfo, &held);
 }

@@ -7,6 +7,11 @@
  * Its buffers come from setvars: a region's address here, and the value
  * descriptors use for its first buffer (its DMA address when the neighbour
  * is the driver; left 0 when the neighbour uses offsets).
+ *
+ * Diagnostics: a UDP datagram "pride-buffers?" makes the accounting PD, if
+ * the system has one (channel 3), print where every network buffer is; the
+ * answer says whether it was asked. Protected calls report this PD's own
+ * buffers (net/accounting.h).
  */
 #include <microkit.h>
 #include <stdio.h>
@@ -23,6 +28,8 @@
 #define TIMER 0
 #define NET_RX 1 /* the driver, or this client's copier */
 #define NET_TX 2 /* the driver, or the TX virtualiser */
+#define ACCOUNTING 3 /* optional: the buffer accounting PD */
+#define BUFFERS_QUERY "pride-buffers?"
 #define TICK_NS 50000000ull
 #define MAX_CONNECTIONS 8
 
@@ -39,35 +46,54 @@ static struct pride_netif pn;
 static struct netif netif;
 static struct connection connections[MAX_CONNECTIONS];
 
-#ifdef PRIDE_BENCH
-#include <pride_debug.h>
-#define INSNS_QUERY "pride-insns?"
-
-/* Benchmark builds answer INSNS_QUERY with the retired-instruction counter
- * (modulo 2^32), which does not advance while the system idles. */
-static bool answer_insns_query(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
+static bool is_query(const struct pbuf *p, const char *query)
 {
-    if (p->tot_len != sizeof(INSNS_QUERY) - 1 || pbuf_memcmp(p, 0, INSNS_QUERY, p->tot_len))
-        return false;
-    char text[24];
-    int n = snprintf(text, sizeof(text), "%lu", (unsigned long)pride_instructions_retired());
-    struct pbuf *reply = pbuf_alloc(PBUF_TRANSPORT, (u16_t)n, PBUF_RAM);
+    return p->tot_len == strlen(query) && !pbuf_memcmp(p, 0, query, p->tot_len);
+}
+
+static void send_text(struct udp_pcb *pcb, const char *text, const ip_addr_t *addr, u16_t port)
+{
+    struct pbuf *reply = pbuf_alloc(PBUF_TRANSPORT, (u16_t)strlen(text), PBUF_RAM);
     if (reply) {
-        pbuf_take(reply, text, (u16_t)n);
+        pbuf_take(reply, text, (u16_t)strlen(text));
         udp_sendto(pcb, reply, addr, port);
         pbuf_free(reply);
     }
-    return true;
 }
+
+#ifdef PRIDE_BENCH
+#include <pride_debug.h>
+#define INSNS_QUERY "pride-insns?"
 #endif
+
+/* Diagnostic queries: true if p was one (and has been answered). */
+static bool answer_query(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
+{
+    if (is_query(p, BUFFERS_QUERY)) {
+        bool present = microkit_notifications & (1ull << ACCOUNTING);
+        if (present)
+            microkit_notify(ACCOUNTING);
+        send_text(pcb, present ? "accounting asked" : "no accounting", addr, port);
+        return true;
+    }
+#ifdef PRIDE_BENCH
+    /* Benchmark builds answer with the retired-instruction counter (modulo
+     * 2^32), which does not advance while the system idles. */
+    if (is_query(p, INSNS_QUERY)) {
+        char text[24];
+        snprintf(text, sizeof(text), "%lu", (unsigned long)pride_instructions_retired());
+        send_text(pcb, text, addr, port);
+        return true;
+    }
+#endif
+    return false;
+}
 
 static void udp_echo(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
                      u16_t port)
 {
     (void)arg;
-#ifdef PRIDE_BENCH
-    if (!answer_insns_query(pcb, p, addr, port))
-#endif
+    if (!answer_query(pcb, p, addr, port))
         udp_sendto(pcb, p, addr, port);
     pbuf_free(p);
 }
@@ -227,4 +253,12 @@ void notified(microkit_channel ch)
     } else {
         pride_netif_notified(&netif);
     }
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    struct net_account held = {0};
+    pride_netif_account(&pn, &held);
+    return net_account_answer(msginfo, &held);
 }

@@ -5,13 +5,14 @@
  * struct pride_netif (from its setvars), calls pride_netif_setup(), adds
  * the netif with pride_netif_init as its init function, and calls
  * pride_netif_notified() whenever its RX or TX channel is notified.
+ * pride_netif_account() answers buffer accounting (net/accounting.h).
  */
 #ifndef PRIDE_NETIF_H
 #define PRIDE_NETIF_H
 
 #include <stdint.h>
 #include <microkit.h>
-#include <net/queue.h>
+#include <net/accounting.h>
 #include "lwip/netif.h"
 
 #define PRIDE_NETIF_MAX_TX 128
@@ -39,5 +40,7 @@ struct pride_netif {
 void pride_netif_setup(struct pride_netif *pn);
 err_t pride_netif_init(struct netif *netif); /* netif->state is the pride_netif */
 void pride_netif_notified(struct netif *netif);
+/* Adds the buffers this interface holds, or has waiting for it, to a. */
+void pride_netif_account(const struct pride_netif *pn, struct net_account *a);
 
 #endif

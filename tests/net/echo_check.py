@@ -1,13 +1,16 @@
 """Echo checks against a guest reached through QEMU's hostfwd on 127.0.0.1.
 
-Usage: echo_check.py PORT sizes|burst|tcp
+Usage: echo_check.py PORT sizes|burst|tcp|buffers
   sizes: one datagram of every size from 1 to 1472 bytes must come back
          byte-identical (each retried at most 3 times, 1 s per try).
-  burst: send 2000 datagrams back to back, count echoes for 3 s, report
+  burst: send 10,000 datagrams back to back, count echoes for 3 s, report
          the loss, then check that a fresh datagram is still echoed.
   tcp:   stream 4 MiB of random bytes to a TCP echo service while reading
          the echo concurrently; the SHA-256 of what comes back must match
          (bounded by a 60 s socket timeout).
+  buffers: ask the guest for its buffer accounting ("pride-buffers?"),
+         which must answer "accounting asked"; the report itself goes to
+         the guest's console.
 Prints one 'PASS: name' or 'FAIL: name: why' line per check.
 """
 import hashlib
@@ -47,8 +50,28 @@ def check_sizes(sock, port):
         print("PASS: net_udp_every_size: 1..1472 bytes echoed byte-identical")
 
 
+def request(sock, port, data, tries=3):
+    """The first answer to data (sent up to tries times), or None."""
+    for _ in range(tries):
+        sock.sendto(data, (HOST, port))
+        sock.settimeout(1.0)
+        try:
+            return sock.recvfrom(4096)[0]
+        except socket.timeout:
+            continue
+    return None
+
+
+def check_buffers_query(sock, port):
+    answer = request(sock, port, b"pride-buffers?")
+    if answer == b"accounting asked":
+        print("PASS: net_buffers_query")
+    else:
+        print("FAIL: net_buffers_query: answer %r" % answer)
+
+
 def check_burst(sock, port):
-    count = 2000
+    count = 10000
     sent = {payload(64, n) for n in range(count)}
     for n in range(count):
         sock.sendto(payload(64, n), (HOST, port))
@@ -101,7 +124,7 @@ def main():
         return
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-    {"sizes": check_sizes, "burst": check_burst}[mode](sock, port)
+    {"sizes": check_sizes, "burst": check_burst, "buffers": check_buffers_query}[mode](sock, port)
 
 
 if __name__ == "__main__":

@@ -82,6 +82,16 @@ malformed_frames() {
 malformed_frames net_raw "$BUILD/tests/systems/net_raw/net_raw.img" 52:54:00:00:00:01
 malformed_frames lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" 52:54:00:00:00:01
 
+# After the traffic, with the network quiet: every network PD reports its
+# buffers, and the sums must be exactly the system's buffers.
+check_buffers() {
+    sleep 0.5 # let the last frames settle
+    check client0 "$1" buffers
+    for ((i = 0; i < 100; i++)); do grep -q 'net: buffers in all:' "$log" && break; sleep 0.05; done
+    grep 'net: buffers' "$log" | sed 's/^/    /'
+    expect_contains echo_server_buffers_accounted "$log" "all accounted for"
+}
+
 # The echo server: two lwIP clients behind the virtualisers and copiers,
 # each with its own address and ports, exercised one after the other and
 # then both at once.
@@ -111,6 +121,7 @@ test_echo_server() {
     cat "$OUT/both0" "$OUT/both1"
     check client0 "${p[0]}" burst
     check client1_after_burst "${p[2]}" sizes
+    check_buffers "${p[0]}"
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     grep -q 'pride: fault:' "$log" && fail echo_server_no_fault "$(grep 'pride: fault:' "$log")" ||

@@ -15,13 +15,14 @@
  * transmit queue is full. Receive buffers are asked for only when fewer
  * than RX_LOW_WATER are posted. An echoed packet thus costs one interrupt.
  *
- * Channels: 0 the device's IRQ, 1 RX neighbour, 2 TX neighbour.
+ * Channels: 0 the device's IRQ, 1 RX neighbour, 2 TX neighbour; protected
+ * calls report its buffers (net/accounting.h).
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
  * are the clients', and each PD touching them costs a lazy FP switch. */
 #pragma GCC target("general-regs-only")
 #include <microkit.h>
-#include <net/queue.h>
+#include <net/accounting.h>
 
 #define IRQ_CHANNEL 0
 #define RX_CHANNEL 1
@@ -381,4 +382,13 @@ void notified(microkit_channel ch)
     } while (!tx_completions_quiet());
     if (ch == IRQ_CHANNEL)
         microkit_deferred_irq_ack(IRQ_CHANNEL);
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    struct net_account held = {0};
+    held.buffers[NET_POOL_RX_DMA] = SLOTS - rxq.num_free + net_waiting(&rx_free);
+    held.buffers[NET_POOL_TX] = SLOTS - txq.num_free + net_waiting(&tx_active);
+    return net_account_answer(msginfo, &held);
 }

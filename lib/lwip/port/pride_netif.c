@@ -109,3 +109,9 @@ void pride_netif_notified(struct netif *netif)
     receive(netif);
     reclaim_tx(netif->state); /* receiving may have used transmit buffers */
 }
+
+void pride_netif_account(const struct pride_netif *pn, struct net_account *a)
+{
+    a->buffers[NET_POOL_CLIENT_RX] += net_waiting(&pn->rx_active);
+    a->buffers[NET_POOL_TX] += pn->tx_available + net_waiting(&pn->tx_free);
+}

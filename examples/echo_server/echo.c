@@ -18,6 +18,7 @@
 #include <string.h>
 #include <pride_netif.h>
 #include <timer/client.h>
+#include "lwip/dhcp.h"
 #include "lwip/init.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
@@ -42,6 +43,7 @@ struct connection {
     u16_t offset;         /* of the first unsent byte in pending */
 };
 
+static const struct net_client_config *config;
 static struct pride_netif pn;
 static struct netif netif;
 static struct connection connections[MAX_CONNECTIONS];
@@ -187,6 +189,27 @@ static err_t tcp_echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_ABRT;
 }
 
+/* Address 0.0.0.0 in net_config.h: ask the network's DHCP server. */
+static bool uses_dhcp(void)
+{
+    return !(config->ip[0] | config->ip[1] | config->ip[2] | config->ip[3]);
+}
+
+/* The netif's status callback: says "ready" once the interface is up with
+ * an address (at once for a static one, when DHCP binds otherwise). */
+static void announce(struct netif *n)
+{
+    static bool announced;
+    if (announced || !netif_is_up(n) || ip4_addr_isany_val(*netif_ip4_addr(n)))
+        return;
+    announced = true;
+    printf("%s: ready at %s%s, udp %u, tcp %u\n", microkit_name, ip4addr_ntoa(netif_ip4_addr(n)),
+           uses_dhcp() ? " (dhcp)" : "", config->udp_port, config->tcp_port);
+#ifdef PRIDE_BENCH
+    printf("%s: boot_to_ready_insns %lu\n", microkit_name, (unsigned long)pride_instructions_retired());
+#endif
+}
+
 static const struct net_client_config *my_config(void)
 {
     for (unsigned i = 0; i < sizeof(net_clients) / sizeof(net_clients[0]); i++) {
@@ -199,7 +222,7 @@ static const struct net_client_config *my_config(void)
     return NULL;
 }
 
-static void start_servers(const struct net_client_config *config)
+static void start_servers(void)
 {
     struct udp_pcb *udp = udp_new();
     udp_bind(udp, IP_ADDR_ANY, config->udp_port);
@@ -212,7 +235,7 @@ static void start_servers(const struct net_client_config *config)
 
 void init(void)
 {
-    const struct net_client_config *config = my_config();
+    config = my_config();
     if (!config) {
         printf("%s: not in net_config.h\n", microkit_name);
         return;
@@ -229,20 +252,22 @@ void init(void)
     };
     memcpy(pn.mac, config->mac, sizeof(pn.mac));
     pride_netif_setup(&pn);
-    ip4_addr_t ip, mask, gateway;
+    ip4_addr_t ip, mask, gateway; /* static: QEMU's user network's conventions */
     IP4_ADDR(&ip, config->ip[0], config->ip[1], config->ip[2], config->ip[3]);
     IP4_ADDR(&mask, 255, 255, 255, 0);
     IP4_ADDR(&gateway, 10, 0, 2, 2);
+    if (uses_dhcp()) {
+        ip4_addr_set_zero(&mask);
+        ip4_addr_set_zero(&gateway);
+    }
     netif_add(&netif, &ip, &mask, &gateway, &pn, pride_netif_init, ethernet_input);
     netif_set_default(&netif);
+    start_servers();
+    netif_set_status_callback(&netif, announce);
     netif_set_up(&netif);
-    start_servers(config);
+    if (uses_dhcp() && dhcp_start(&netif) != ERR_OK)
+        printf("%s: cannot start DHCP\n", microkit_name);
     time_set_timeout_ns(TICK_NS);
-    printf("%s: ready at %s, udp %u, tcp %u\n", microkit_name, ip4addr_ntoa(&ip), config->udp_port,
-           config->tcp_port);
-#ifdef PRIDE_BENCH
-    printf("%s: boot_to_ready_insns %lu\n", microkit_name, (unsigned long)pride_instructions_retired());
-#endif
 }
 
 void notified(microkit_channel ch)

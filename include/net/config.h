@@ -19,7 +19,7 @@
 struct net_client_config {
     const char *name; /* the client PD's name */
     uint8_t mac[6];
-    uint8_t ip[4];
+    uint8_t ip[4]; /* 0.0.0.0: obtained by DHCP */
     uint16_t udp_port, tcp_port;
 };
 

@@ -50,6 +50,10 @@ with_net_system net_raw "$BUILD/tests/systems/net_raw/net_raw.img" "raw_echo: re
     sizes burst
 with_net_system lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" "echo: ready" 1235 1236 \
     sizes tcp burst
+# The same client with its address from QEMU's DHCP server (the first
+# lease is 10.0.2.15, where the ports are forwarded).
+with_net_system lwip_dhcp "$BUILD/tests/systems/lwip_dhcp/lwip_dhcp.img" \
+    "echo: ready at 10.0.2.15 (dhcp)" 1235 1236 sizes tcp
 
 # malformed_frames NAME IMAGE GUEST_MAC: boot IMAGE on a TAP device in a
 # private network namespace (deleted afterwards), send malformed frames,

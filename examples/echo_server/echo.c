@@ -48,10 +48,9 @@ static struct pride_netif pn;
 static struct netif netif;
 static struct connection connections[MAX_CONNECTIONS];
 
-static bool is_query(const struct pbuf *p, const char *query)
-{
-    return p->tot_len == strlen(query) && !pbuf_memcmp(p, 0, query, p->tot_len);
-}
+/* Is p the text of query (a string literal)? */
+#define is_query(p, query) \
+    ((p)->tot_len == sizeof(query) - 1 && !pbuf_memcmp((p), 0, (query), sizeof(query) - 1))
 
 static void send_text(struct udp_pcb *pcb, const char *text, const ip_addr_t *addr, u16_t port)
 {

@@ -55,11 +55,13 @@ with_net_system lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" "echo: ready
 with_net_system lwip_dhcp "$BUILD/tests/systems/lwip_dhcp/lwip_dhcp.img" \
     "echo: ready at 10.0.2.15 (dhcp)" 1235 1236 sizes tcp
 
-# malformed_frames NAME IMAGE GUEST_MAC: boot IMAGE on a TAP device in a
-# private network namespace (deleted afterwards), send malformed frames,
-# check the guest keeps echoing and no PD faulted.
+# malformed_frames NAME IMAGE GUEST_MAC [PING_ADDRESS...]: boot IMAGE on a
+# TAP device in a private network namespace (deleted afterwards), ping each
+# PING_ADDRESS, send malformed frames, check the guest keeps echoing and no
+# PD faulted.
 malformed_frames() {
     local name=$1 image=$2 mac=$3 ns=pride-test-$$ log=$OUT/$1_malformed.log
+    shift 3
     if ! { ip netns add "$ns" && ip netns exec "$ns" ip tuntap add dev tap0 mode tap &&
            ip netns exec "$ns" ip link set tap0 up &&
            ip netns exec "$ns" ip addr add 10.0.2.1/24 dev tap0; } 2>"$log.setup"; then
@@ -73,6 +75,9 @@ malformed_frames() {
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
         -device virtio-net-device,netdev=n0 -kernel "$image" </dev/null >"$log.qemu" 2>&1 &
     local pid=$!
+    for ((i = 0; i < 200; i++)); do [ "$(grep -c ' ready' "$log")" -ge $# ] && break; sleep 0.05; done
+    [ $# -eq 0 ] || timeout 60 ip netns exec "$ns" python3 "$ROOT/tests/net/ping.py" "$name" "$@" ||
+        fail "${name}_ping" "ping checker failed"
     timeout 120 ip netns exec "$ns" python3 "$ROOT/tests/net/malformed.py" tap0 "$mac" |
         sed "s/^\(PASS\|FAIL\): malformed_/\1: ${name}_malformed_/" ||
         fail "${name}_malformed" "checker failed"
@@ -132,4 +137,5 @@ test_echo_server() {
         pass echo_server_no_fault
 }
 test_echo_server
-malformed_frames echo_server "$BUILD/examples/echo_server/echo_server.img" 52:54:00:00:00:10
+malformed_frames echo_server "$BUILD/examples/echo_server/echo_server.img" 52:54:00:00:00:10 \
+    10.0.2.15 10.0.2.16

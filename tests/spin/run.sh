@@ -7,9 +7,18 @@
 #    event-driven PDs with buffers circulating, must verify with no error
 #    (no deadlock, buffers conserved, no lost wakeup);
 #  - net_broken.pml, the same with the free queue's signal left out, must
-#    make Spin report an error.
+#    make Spin report an error;
+#  - net_demand.pml, the transmit path client -> TX virtualiser -> driver
+#    -> device with free queues signalled on demand (a client short of
+#    buffers asks for them, the virtualiser passes the demand on, the
+#    driver enables completion interrupts only while someone waits), must
+#    verify with no error (no deadlock, buffers conserved, no frame
+#    stranded, no client left short of buffers while all sleep);
+#  - net_demand_broken.pml, the same with the virtualiser not passing the
+#    demand on to the driver, must make Spin report an error.
 # Safety checks only (-DSAFETY); the ring models take well under a second,
-# net.pml a few seconds.
+# net.pml a few seconds, net_demand.pml several seconds and about 0.8 GB of
+# memory.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
@@ -75,3 +84,6 @@ test_correct_model ring spin_ring "no lost wakeup, no deadlock"
 test_broken_model ring_broken spin_ring_broken
 test_correct_model net spin_net "buffers conserved, no lost wakeup, no deadlock"
 test_broken_model net_broken spin_net_broken
+test_correct_model net_demand spin_net_demand \
+    "buffers conserved, no stranded frame, no client left short, no deadlock"
+test_broken_model net_demand_broken spin_net_demand_broken

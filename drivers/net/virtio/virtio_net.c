@@ -296,6 +296,17 @@ static bool tx_completions_quiet(void)
     return !wanted || txq.last_used == txq.used->idx;
 }
 
+/* One pass over everything, until no completion can be missed. */
+static void serve(void)
+{
+    do {
+        rx_complete();
+        tx_complete();
+        rx_refill();
+        tx_send();
+    } while (!tx_completions_quiet());
+}
+
 static void setup_queue(struct virtq *q, unsigned index)
 {
     q->index = index;
@@ -366,20 +377,16 @@ void init(void)
     reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK |
                                  STATUS_DRIVER_OK);
     print_mac();
-    rx_refill();
-    tx_completions_quiet();
+    /* Also asks for the first frames to send: otherwise a first frame could
+     * wait on its queue until something is received (tests/spin/net_demand.pml). */
+    serve();
 }
 
 void notified(microkit_channel ch)
 {
     if (ch == IRQ_CHANNEL)
         reg_write(VIRTIO_INTERRUPT_ACK, reg_read(VIRTIO_INTERRUPT_STATUS));
-    do {
-        rx_complete();
-        tx_complete();
-        rx_refill();
-        tx_send();
-    } while (!tx_completions_quiet());
+    serve();
     if (ch == IRQ_CHANNEL)
         microkit_deferred_irq_ack(IRQ_CHANNEL);
 }

@@ -26,11 +26,16 @@ void pride_netif_setup(struct pride_netif *pn)
     microkit_deferred_notify(pn->rx_channel);
 }
 
+static uint32_t tx_low_water(const struct pride_netif *pn)
+{
+    return pn->tx_buffers / 4 + 1;
+}
+
 /* Take back transmit buffers. Running short, ask the neighbour for more
  * and tell it so: it returns them only on demand (net/queue.h). */
 static void reclaim_tx(struct pride_netif *pn)
 {
-    const uint32_t low_water = pn->tx_buffers / 4 + 1;
+    const uint32_t low_water = tx_low_water(pn);
     struct net_desc desc;
     bool short_of_buffers;
     do {
@@ -59,6 +64,10 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
     pn->tx_frames++;
     if (ring_producer_must_signal(&pn->tx_active))
         microkit_deferred_notify(pn->tx_channel);
+    /* Whoever made lwIP send (a received frame, a timer), ask for buffers
+     * as soon as we run short, not only once out of them. */
+    if (pn->tx_available < tx_low_water(pn))
+        reclaim_tx(pn);
     return ERR_OK;
 }
 

@@ -2,6 +2,10 @@
  * Promela model of one direction of the network queues of include/net/queue.h
  * (for example receive: a driver that fills buffers, a virtualiser that
  * consumes them), with the wakeup protocol of include/pride/ring.h.
+ * Here the free queue's consumer always asks for a signal when it has
+ * nothing: the basic protocol, and the worst case of the on-demand
+ * signalling the components now use (a PD asks only when short of
+ * buffers); net_demand.pml models that on the transmit path.
  *
  * B buffers circulate between two event-driven PDs over two SPSC queues:
  *

@@ -126,10 +126,7 @@ void init(void)
 {
     ring_producer_attach(&driver_free, (struct ring_shared *)driver_free_region, NET_QUEUE_CAPACITY);
     ring_consumer_attach(&driver_active, (struct ring_shared *)driver_active_region, NET_QUEUE_CAPACITY);
-    for (unsigned i = 0; i < NUM_CLIENTS; i++) {
-        ring_producer_attach(&to_copier[i], net_pair_produced(client_queues, i), NET_QUEUE_CAPACITY);
-        ring_consumer_attach(&from_copier[i], net_pair_consumed(client_queues, i), NET_QUEUE_CAPACITY);
-    }
+    net_pairs_attach(client_queues, NUM_CLIENTS, to_copier, from_copier);
     /* The driver gets every buffer to fill. */
     for (uint64_t b = 0; b < RX_BUFFERS && b < NET_QUEUE_CAPACITY; b++)
         give_back(rx_buffers_paddr + b * NET_BUFFER_SIZE);

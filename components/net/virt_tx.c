@@ -114,10 +114,7 @@ void init(void)
 {
     ring_producer_attach(&driver_active, (struct ring_shared *)driver_active_region, NET_QUEUE_CAPACITY);
     ring_consumer_attach(&driver_free, (struct ring_shared *)driver_free_region, NET_QUEUE_CAPACITY);
-    for (unsigned i = 0; i < NUM_CLIENTS; i++) {
-        ring_producer_attach(&to_client[i], net_pair_produced(client_queues, i), NET_QUEUE_CAPACITY);
-        ring_consumer_attach(&from_client[i], net_pair_consumed(client_queues, i), NET_QUEUE_CAPACITY);
-    }
+    net_pairs_attach(client_queues, NUM_CLIENTS, to_client, from_client);
     drain();
 }
 

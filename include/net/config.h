@@ -37,4 +37,14 @@ static inline struct ring_shared *net_pair_consumed(uint64_t base, unsigned clie
                                               NET_QUEUE_REGION_SIZE);
 }
 
+/* A virtualiser's side of its clients' queue pairs, mapped from base. */
+static inline void net_pairs_attach(uint64_t base, unsigned clients, struct ring_producer *produced,
+                                    struct ring_consumer *consumed)
+{
+    for (unsigned i = 0; i < clients; i++) {
+        ring_producer_attach(&produced[i], net_pair_produced(base, i), NET_QUEUE_CAPACITY);
+        ring_consumer_attach(&consumed[i], net_pair_consumed(base, i), NET_QUEUE_CAPACITY);
+    }
+}
+
 #endif

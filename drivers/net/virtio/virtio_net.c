@@ -384,11 +384,11 @@ void init(void)
 
 void notified(microkit_channel ch)
 {
-    if (ch == IRQ_CHANNEL)
+    if (ch == IRQ_CHANNEL) {
         reg_write(VIRTIO_INTERRUPT_ACK, reg_read(VIRTIO_INTERRUPT_STATUS));
+        microkit_deferred_irq_ack(IRQ_CHANNEL); /* when this handler is done */
+    }
     serve();
-    if (ch == IRQ_CHANNEL)
-        microkit_deferred_irq_ack(IRQ_CHANNEL);
 }
 
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)

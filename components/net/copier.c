@@ -68,18 +68,8 @@ static void copy_frames(void)
     }
 }
 
-void init(void)
+static void serve(void)
 {
-    ring_consumer_attach(&from_virt, (struct ring_shared *)virt_active_region, NET_QUEUE_CAPACITY);
-    ring_producer_attach(&to_virt, (struct ring_shared *)virt_free_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&client_free, (struct ring_shared *)client_free_region, NET_QUEUE_CAPACITY);
-    ring_producer_attach(&to_client, (struct ring_shared *)client_active_region, NET_QUEUE_CAPACITY);
-    ring_consumer_request_signal(&from_virt);
-}
-
-void notified(microkit_channel ch)
-{
-    (void)ch;
     do
         copy_frames();
     while (!ring_consumer_may_sleep(&from_virt));
@@ -87,6 +77,23 @@ void notified(microkit_channel ch)
         microkit_deferred_notify(CLIENT);
     if (ring_producer_must_signal(&to_virt))
         microkit_deferred_notify(VIRT);
+}
+
+void init(void)
+{
+    ring_consumer_attach(&from_virt, (struct ring_shared *)virt_active_region, NET_QUEUE_CAPACITY);
+    ring_producer_attach(&to_virt, (struct ring_shared *)virt_free_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&client_free, (struct ring_shared *)client_free_region, NET_QUEUE_CAPACITY);
+    ring_producer_attach(&to_client, (struct ring_shared *)client_active_region, NET_QUEUE_CAPACITY);
+    /* Frames may be waiting already (we may start after the virtualiser):
+     * a full pass, not just a request (tests/spin/net_demand_rx.pml). */
+    serve();
+}
+
+void notified(microkit_channel ch)
+{
+    (void)ch;
+    serve();
 }
 
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)

@@ -15,10 +15,18 @@
 #    verify with no error (no deadlock, buffers conserved, no frame
 #    stranded, no client left short of buffers while all sleep);
 #  - net_demand_broken.pml, the same with the virtualiser not passing the
-#    demand on to the driver, must make Spin report an error.
+#    demand on to the driver, must make Spin report an error;
+#  - net_demand_rx.pml, the receive path device -> driver -> RX
+#    virtualiser -> copier with free queues signalled on demand (a driver
+#    short of posted buffers asks for them and kicks the virtualiser, which
+#    then asks the copier for its returns), must verify with no error (no
+#    deadlock, buffers conserved, every received frame reaches the copier,
+#    the device never left without buffers while all sleep);
+#  - net_demand_rx_broken.pml, the same with the driver not kicking the
+#    virtualiser when short, must make Spin report an error.
 # Safety checks only (-DSAFETY); the ring models take well under a second,
 # net.pml a few seconds, net_demand.pml several seconds and about 0.8 GB of
-# memory.
+# memory, net_demand_rx.pml several seconds and about 0.6 GB.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
@@ -87,3 +95,6 @@ test_broken_model net_broken spin_net_broken
 test_correct_model net_demand spin_net_demand \
     "buffers conserved, no stranded frame, no client left short, no deadlock"
 test_broken_model net_demand_broken spin_net_demand_broken
+test_correct_model net_demand_rx spin_net_demand_rx \
+    "buffers conserved, no stranded frame, no starved device, no deadlock"
+test_broken_model net_demand_rx_broken spin_net_demand_rx_broken

@@ -18,11 +18,13 @@ void pride_netif_setup(struct pride_netif *pn)
     ring_producer_attach(&pn->tx_active, (struct ring_shared *)pn->tx_active_region,
                          NET_QUEUE_CAPACITY);
     ring_consumer_attach(&pn->tx_free, (struct ring_shared *)pn->tx_free_region, NET_QUEUE_CAPACITY);
+    /* Ask for frames before giving out the buffers they need, so that no
+     * frame can arrive unannounced. */
+    ring_consumer_request_signal(&pn->rx_active);
     for (uint32_t i = 0; i < pn->rx_buffers; i++)
         net_enqueue(&pn->rx_free, (struct net_desc){pn->rx_buffers_base + i * NET_BUFFER_SIZE, 0, 0});
     for (uint32_t i = 0; i < pn->tx_buffers && i < PRIDE_NETIF_MAX_TX; i++)
         pn->tx_stack[pn->tx_available++] = pn->tx_buffers_base + i * NET_BUFFER_SIZE;
-    ring_consumer_request_signal(&pn->rx_active);
     microkit_deferred_notify(pn->rx_channel);
 }
 

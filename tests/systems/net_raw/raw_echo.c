@@ -160,11 +160,11 @@ void init(void)
     ring_consumer_attach(&rx_active, (struct ring_shared *)rx_active_region, NET_QUEUE_CAPACITY);
     ring_producer_attach(&tx_active, (struct ring_shared *)tx_active_region, NET_QUEUE_CAPACITY);
     ring_consumer_attach(&tx_free, (struct ring_shared *)tx_free_region, NET_QUEUE_CAPACITY);
+    ring_consumer_request_signal(&rx_active); /* before any frame can arrive */
     for (unsigned i = 0; i < RX_BUFFERS; i++)
         net_enqueue(&rx_free, (struct net_desc){buffers_paddr + i * NET_BUFFER_SIZE, 0, 0});
     for (unsigned i = 0; i < TX_BUFFERS; i++)
         tx_stack[tx_available++] = buffers_paddr + (RX_BUFFERS + i) * NET_BUFFER_SIZE;
-    ring_consumer_request_signal(&rx_active);
     microkit_deferred_notify(DRIVER_RX);
     microkit_dbg_puts("raw_echo: ready\n");
 }

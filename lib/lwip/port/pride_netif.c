@@ -117,8 +117,7 @@ static void receive(struct netif *netif)
 void pride_netif_notified(struct netif *netif)
 {
     reclaim_tx(netif->state);
-    receive(netif);
-    reclaim_tx(netif->state); /* receiving may have used transmit buffers */
+    receive(netif); /* link_output reclaims again if sending leaves us short */
 }
 
 void pride_netif_account(const struct pride_netif *pn, struct net_account *a)

@@ -1,5 +1,6 @@
 # Pride: build everything out of tree under build/.
 #   make run [SYSTEM=name]   build and boot examples/<name> in QEMU
+#            [CONFIG=release] with the release kernel (no debug output)
 #   make test                build and run every test
 #   make bench               instruction-count benchmarks (QEMU -icount)
 
@@ -29,7 +30,7 @@ HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps run test bench clean images
-all: $(DEPS_STAMP) $(PRIDE) $(PRIDE_ASAN) $(KERNEL_ELF) $(LIBMICROKIT) images
+all: $(DEPS_STAMP) $(PRIDE) $(PRIDE_ASAN) $(KERNEL_ELFS) $(LIBMICROKIT) images
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/install-deps.sh
@@ -46,16 +47,33 @@ $(PRIDE_ASAN): $(TOOL_SRCS) $(TOOL_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) $(SANITIZE) -o $@ $(TOOL_SRCS)
 
-# Kernel.
+# Kernel, in three build configurations (as the Microkit has them):
+#   debug      debug console (kernel messages, PDs' debug output); the default,
+#              used by make run and the tests: $(BUILD)/kernel/kernel.elf
+#   release    no debug output at all:              $(BUILD)/kernel/release/kernel.elf
+#   benchmark  debug console, and the PMU open to EL0 for instruction counts;
+#              used by every system under bench/:   $(BUILD)/kernel/benchmark/kernel.elf
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/aarch64/*.c kernel/arch/aarch64/*.S)
-KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
 KERNEL_HDRS := $(wildcard include/pride/*.h kernel/include/kernel/*.h \
                           kernel/arch/aarch64/include/arch/*.h)
-$(BUILD)/kernel/%.o: kernel/% $(KERNEL_HDRS) Makefile | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(TCC) $(KERNEL_CFLAGS) -c -o $@ $<
-$(KERNEL_ELF): $(KERNEL_OBJS) kernel/arch/aarch64/kernel.ld
-	$(TCC) $(KERNEL_CFLAGS) $(TARGET_LDFLAGS) -T kernel/arch/aarch64/kernel.ld -o $@ $(KERNEL_OBJS)
+KERNEL_CONFIGS := debug release benchmark
+debug_KERNEL_FLAGS     := -DPRIDE_DEBUG_CONSOLE
+release_KERNEL_FLAGS   :=
+benchmark_KERNEL_FLAGS := -DPRIDE_DEBUG_CONSOLE -DPRIDE_PMU_EL0
+kernel_dir = $(if $(filter debug,$(1)),$(BUILD)/kernel,$(BUILD)/kernel/$(1))
+kernel_elf = $(call kernel_dir,$(1))/kernel.elf
+KERNEL_ELF := $(call kernel_elf,debug)
+define kernel_rules
+$(call kernel_dir,$(1))/%.o: kernel/% $(KERNEL_HDRS) Makefile | $(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	$(TCC) $(KERNEL_CFLAGS) $($(1)_KERNEL_FLAGS) -c -o $$@ $$<
+$(call kernel_elf,$(1)): $(patsubst kernel/%,$(call kernel_dir,$(1))/%.o,$(KERNEL_SRCS)) \
+        kernel/arch/aarch64/kernel.ld
+	$(TCC) $(KERNEL_CFLAGS) $(TARGET_LDFLAGS) -T kernel/arch/aarch64/kernel.ld -o $$@ \
+	    $(patsubst kernel/%,$(call kernel_dir,$(1))/%.o,$(KERNEL_SRCS))
+endef
+$(foreach c,$(KERNEL_CONFIGS),$(eval $(call kernel_rules,$(c))))
+KERNEL_ELFS := $(foreach c,$(KERNEL_CONFIGS),$(call kernel_elf,$(c)))
 
 # libmicrokit.
 LIBMK_HDRS := $(wildcard libmicrokit/include/*.h) include/pride/syscall.h
@@ -100,25 +118,41 @@ SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
 # $(LWIP_LIBS) from lib/lwip/lwip.mk); the archives among those libraries
 # become prerequisites. Both are expanded late (secondary expansion), since
 # the lib/*/*.mk fragments that define them are read at the end of this file.
+# Systems under bench/ boot the benchmark kernel, the others the debug
+# kernel; every example also gets <name>-release.img with the release kernel
+# (make run CONFIG=release boots it).
 SYSTEM_DIRS := $(patsubst %/,%,$(dir $(wildcard examples/*/*.system bench/*/*.system \
                                                  tests/systems/*/*.system)))
+EXAMPLE_DIRS := $(filter examples/%,$(SYSTEM_DIRS))
+system_config = $(if $(filter bench/%,$(1)),benchmark,debug)
 .SECONDEXPANSION:
+# system_image DIR IMAGE CONFIG: IMAGE of DIR's system with CONFIG's kernel.
+define system_image
+$(2): $(1)/$(notdir $(1)).system $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) \
+        $(SHARED_ELFS) $(call kernel_elf,$(3)) $(PRIDE)
+	$(PRIDE) build $$< -o $$@ --kernel $(call kernel_elf,$(3)) $(BUILD)/$(1) $(SHARED_DIRS)
+endef
 define system_rules
 -include $(1)/system.mk
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $(wildcard $(1)/*.h)
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): SYSTEM_PD_CFLAGS = $$($(1)_PD_CFLAGS)
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): SYSTEM_PD_LIBS = $$($(1)_PD_LIBS)
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $$$$(filter %.a,$$$$($(1)_PD_LIBS))
-$(BUILD)/$(1)/$(notdir $(1)).img: $(1)/$(notdir $(1)).system \
-        $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) $(SHARED_ELFS) $(KERNEL_ELF) $(PRIDE)
-	$(PRIDE) build $$< -o $$@ --kernel $(KERNEL_ELF) $(BUILD)/$(1) $(SHARED_DIRS)
+$(call system_image,$(1),$(BUILD)/$(1)/$(notdir $(1)).img,$(call system_config,$(1)))
 endef
 $(foreach d,$(SYSTEM_DIRS),$(eval $(call system_rules,$(d))))
-IMAGES := $(foreach d,$(SYSTEM_DIRS),$(BUILD)/$(d)/$(notdir $(d)).img)
+$(foreach d,$(EXAMPLE_DIRS),$(eval $(call system_image,$(d),$(BUILD)/$(d)/$(notdir $(d))-release.img,release)))
+# The PMU test runs under the benchmark kernel too (tests/kernel).
+PMU_BENCHMARK_IMG := $(BUILD)/tests/systems/pmu/pmu-benchmark.img
+$(eval $(call system_image,tests/systems/pmu,$(PMU_BENCHMARK_IMG),benchmark))
+IMAGES := $(foreach d,$(SYSTEM_DIRS),$(BUILD)/$(d)/$(notdir $(d)).img) \
+          $(foreach d,$(EXAMPLE_DIRS),$(BUILD)/$(d)/$(notdir $(d))-release.img) $(PMU_BENCHMARK_IMG)
 images: $(IMAGES)
 
+CONFIG ?= debug
+RUN_IMAGE := $(BUILD)/examples/$(SYSTEM)/$(SYSTEM)$(if $(filter release,$(CONFIG)),-release).img
 run: all
-	$(QEMU) $(QEMU_FLAGS) $(examples/$(SYSTEM)_QEMU_ARGS) -kernel $(BUILD)/examples/$(SYSTEM)/$(SYSTEM).img
+	$(QEMU) $(QEMU_FLAGS) $(examples/$(SYSTEM)_QEMU_ARGS) -kernel $(RUN_IMAGE)
 
 test: all
 	BUILD=$(abspath $(BUILD)) bash tests/run_all.sh

@@ -22,8 +22,8 @@ for s in "${scenarios[@]}"; do
     qemu=$!
     IFS='|' read -r name reach cond <<<"$s"
     TRACE_NAME=$name TRACE_PD=client TRACE_REACH=$reach TRACE_COND=$cond TRACE_PORT=$PORT TRACE_SYSTEM=$ROOT/bench/ipc/ipc.system \
-        TRACE_ELF_DIR=$BUILD/bench/ipc TRACE_KERNEL=$BUILD/kernel/kernel.elf \
-        timeout 300 gdb-multiarch -q -batch -x "$ROOT/bench/trace.py" "$BUILD/kernel/kernel.elf" 2>&1 |
+        TRACE_ELF_DIR=$BUILD/bench/ipc TRACE_KERNEL=$BUILD/kernel/benchmark/kernel.elf \
+        timeout 300 gdb-multiarch -q -batch -x "$ROOT/bench/trace.py" "$BUILD/kernel/benchmark/kernel.elf" 2>&1 |
         grep -E '^(trace |  )'
     kill "$qemu" 2>/dev/null
     wait "$qemu" 2>/dev/null

@@ -40,24 +40,26 @@ void fault_deliver(struct pd *parent, struct pd *child)
     child->waiting_on = parent;
 }
 
-struct user_context *kernel_fault(struct core *core, enum pride_fault_kind kind,
+/* pd (the PD that trapped or made a rejected call) stops where it is. It
+ * answers no one while faulted: its caller and the callers queued on it get
+ * an error reply at once, which also frees a parent blocked calling it, and
+ * a child fault it was handling waits for it again. */
+struct user_context *kernel_fault(struct core *core, struct pd *pd, enum pride_fault_kind kind,
                                   uint64_t address, uint64_t esr)
 {
-    struct pd *pd = core->current;
     pd->fault_kind = (uint8_t)kind;
     pd->fault_pc = pd->ctx.pc;
     pd->fault_address = address;
     pd->fault_esr = esr;
+    debug_flush(pd);
     sched_remove(pd);
     pd->state = PD_FAULTED;
+    ipc_interrupt_reply(pd);
+    ipc_release_queued_callers(pd);
     struct pd *parent = parent_of(pd);
-    /* A parent blocked calling its faulted child could never receive the
-     * fault: it gets an error reply first. */
-    if (parent && pd->reply_to == parent)
-        ipc_abandon_reply(pd);
     if (!parent) {
         monitor_report(pd);
-        ipc_stop(pd);
+        pd->state = PD_STOPPED;
     } else if (parent->state == PD_BLOCKED_RECV) {
         fault_deliver(parent, pd);
         sched_wake(parent);
@@ -84,6 +86,7 @@ bool child_control(struct pd *parent, unsigned sysno, uint64_t child_id, uint64_
     if (child_id >= PRIDE_MAX_CHANNELS || parent->spec->child_pd[child_id] == PRIDE_NO_PD)
         return false;
     struct pd *child = &pds[parent->spec->child_pd[child_id]];
+    debug_flush(child);
     if (sysno == SYS_PD_STOP) {
         ipc_stop(child);
         return true;

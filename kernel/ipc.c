@@ -130,9 +130,20 @@ static void release_caller(struct pd *caller)
     sched_wake(caller);
 }
 
-/* pd will not answer its reply target: a caller gets an error reply; a
- * faulted child stays faulted until its parent restarts or stops it. */
-void ipc_abandon_reply(struct pd *pd)
+/* Put a faulted child back at the head of parent's queue: its fault was
+ * delivered but the parent was interrupted before answering it. */
+static void requeue_fault(struct pd *parent, struct pd *child)
+{
+    child->sender_next = parent->senders_head;
+    parent->senders_head = child;
+    if (!parent->senders_tail)
+        parent->senders_tail = child;
+}
+
+/* pd's handler finished without answering: a caller gets an error reply; a
+ * fault counts as handled, the child staying faulted until its parent
+ * restarts or stops it. */
+static void finish_without_reply(struct pd *pd)
 {
     struct pd *target = pd->reply_to;
     if (!target)
@@ -144,9 +155,24 @@ void ipc_abandon_reply(struct pd *pd)
         target->waiting_on = 0;
 }
 
-/* A stopped PD answers no one: queued callers get an error reply, while
- * faulted children stay queued for the PD's next start. */
-static void release_queued_callers(struct pd *pd)
+/* pd faulted, or is being restarted or stopped, in the middle of a handler:
+ * a caller gets an error reply at once; an unanswered child fault is not
+ * lost but delivered again at pd's next receive. */
+void ipc_interrupt_reply(struct pd *pd)
+{
+    struct pd *target = pd->reply_to;
+    if (!target)
+        return;
+    pd->reply_to = 0;
+    if (target->state == PD_BLOCKED_CALL)
+        release_caller(target);
+    else
+        requeue_fault(pd, target);
+}
+
+/* pd cannot serve calls now (faulted or stopped): queued callers get an
+ * error reply, while faulted children stay queued for pd's next start. */
+void ipc_release_queued_callers(struct pd *pd)
 {
     struct pd *sender = pd->senders_head;
     pd->senders_head = pd->senders_tail = 0;
@@ -171,14 +197,14 @@ void ipc_detach(struct pd *pd)
         pd->waiting_on = 0;
     }
     sched_remove(pd);
-    ipc_abandon_reply(pd);
+    ipc_interrupt_reply(pd);
 }
 
 void ipc_stop(struct pd *pd)
 {
     ipc_detach(pd);
     pd->state = PD_STOPPED;
-    release_queued_callers(pd);
+    ipc_release_queued_callers(pd);
 }
 
 /* Resolve pd's boot-spec channels into its fast channel table and route
@@ -193,7 +219,10 @@ void ipc_install_channels(struct pd *pd)
             c->peer_id = spec->peer_id;
             c->rights = (spec->flags & CH_MAY_NOTIFY ? RIGHT_NOTIFY : 0) |
                         (spec->flags & CH_MAY_PPC ? RIGHT_PPC : 0);
+            if (c->rights & RIGHT_NOTIFY)
+                pd->notify_channels |= 1ull << ch;
         } else if (spec->kind == CH_IRQ) {
+            pd->irq_channels |= 1ull << ch;
             c->irq = spec->irq;
             c->rights = RIGHT_IRQ_ACK;
             arch_irq_configure(spec->irq, spec->trigger);
@@ -245,7 +274,9 @@ static bool do_ppcall(struct pd *pd, uint64_t ch, uint64_t msginfo)
     if (!c || msg_count(msginfo) > PRIDE_MAX_MRS)
         return false;
     struct pd *server = c->peer;
-    if (server->state == PD_STOPPED) {
+    /* A faulted or stopped server cannot answer until its parent acts, and
+     * that parent may be the caller: waiting could deadlock. */
+    if (server->state == PD_STOPPED || server->state == PD_FAULTED) {
         pd->ctx.x[0] = PPC_ERROR_LABEL << MSGINFO_LABEL_SHIFT;
         return true;
     }
@@ -263,25 +294,31 @@ static bool do_ppcall(struct pd *pd, uint64_t ch, uint64_t msginfo)
     return true;
 }
 
-/* Deferred actions: bit n of a mask names channel n. */
-static bool do_deferred(struct pd *pd, uint64_t notify_mask, uint64_t ack_mask)
+/* Deferred actions: bit n of a mask names channel n. All are checked
+ * before any is done, so that a bad mask faults its caller only, before the
+ * notifications it names could have woken anyone. */
+static bool deferred_allowed(const struct pd *pd, uint64_t notify_mask, uint64_t ack_mask)
 {
-    for (; notify_mask; notify_mask &= notify_mask - 1)
-        if (!do_notify(pd, (uint64_t)__builtin_ctzll(notify_mask)))
-            return false;
+    return !(notify_mask & ~pd->notify_channels) && !(ack_mask & ~pd->irq_channels);
+}
+
+static void do_deferred(struct pd *pd, uint64_t notify_mask, uint64_t ack_mask)
+{
+    for (; notify_mask; notify_mask &= notify_mask - 1) {
+        const struct channel *c = &pd->channels[__builtin_ctzll(notify_mask)];
+        ipc_signal(c->peer, c->peer_id);
+    }
     for (; ack_mask; ack_mask &= ack_mask - 1)
-        if (!do_irq_ack(pd, (uint64_t)__builtin_ctzll(ack_mask)))
-            return false;
-    return true;
+        arch_irq_unmask(pd->channels[__builtin_ctzll(ack_mask)].irq);
 }
 
 static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply,
                     uint64_t notify_mask, uint64_t ack_mask)
 {
-    if (with_reply > RECV_WITH_REPLY || msg_count(reply_msginfo) > PRIDE_MAX_MRS)
+    if (with_reply > RECV_WITH_REPLY || msg_count(reply_msginfo) > PRIDE_MAX_MRS ||
+        !deferred_allowed(pd, notify_mask, ack_mask))
         return false;
-    if ((notify_mask | ack_mask) && !do_deferred(pd, notify_mask, ack_mask))
-        return false;
+    do_deferred(pd, notify_mask, ack_mask);
     /* Block before replying, so that the PD answered can take over the CPU
      * directly; the reply cannot give pd new events. */
     bool blocks = !pd->pending && !pd->senders_head;
@@ -292,14 +329,22 @@ static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply,
     if (with_reply)
         reply(pd, reply_msginfo);
     else
-        ipc_abandon_reply(pd); /* its handler returned without a reply */
+        finish_without_reply(pd);
     if (!blocks)
         receive(pd);
     return true;
 }
 
+static bool do_putc(struct pd *pd, uint64_t c)
+{
+    debug_putc(pd, (char)c);
+    return true;
+}
+
 /* Entered with only the callee-saved registers saved; results go to
- * ctx.x[0..1] of whichever PD they are for. */
+ * ctx.x[0..1] of whichever PD they are for. Every call checks all its
+ * arguments before it has any effect, so a rejected call faults the caller
+ * (still the running PD) and has changed nothing. */
 struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t arg3,
                                     uint64_t sysno, struct core *core)
 {
@@ -312,10 +357,10 @@ struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2,
     case SYS_RECV: ok = do_recv(pd, arg0, arg1, arg2, arg3); break;
     case SYS_PD_RESTART:
     case SYS_PD_STOP: ok = child_control(pd, (unsigned)sysno, arg0, arg1); break;
-    case SYS_PUTC: arch_putc((char)arg0); ok = true; break;
+    case SYS_PUTC: ok = do_putc(pd, arg0); break;
     default: ok = false; break;
     }
     if (!ok)
-        return kernel_fault(core, FAULT_BAD_SYSCALL, sysno, 0);
+        return kernel_fault(core, pd, FAULT_BAD_SYSCALL, sysno, 0);
     return kernel_exit(core);
 }

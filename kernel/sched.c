@@ -8,7 +8,8 @@
  * operations, and the highest priority is the top set bit. Within a group,
  * a cursor gives round-robin: the PD at or after the cursor runs, and the
  * cursor moves on only when a time slice ends, so a PD preempted by a
- * higher priority resumes before its peers.
+ * higher priority resumes before its peers. A slice that ends while a
+ * server runs a PD's call is that PD's: its group moves on too.
  */
 #include <arch/arch.h>
 #include <kernel/kernel.h>
@@ -70,8 +71,11 @@ void sched_wake(struct pd *pd)
     struct pd *cur = core->current;
     pd->state = PD_RUNNABLE;
     core->ready |= bit(pd->rank);
+    /* Without a current PD, pd takes over only if no ready peer could be
+     * owed the CPU by round-robin; otherwise pick() decides. */
     if (cur ? pd->priority > cur->priority
-            : 63 - (unsigned)__builtin_clzll(core->ready) == pd->rank)
+            : 63 - (unsigned)__builtin_clzll(core->ready) == pd->rank &&
+                  !(core->ready & group_of_rank[pd->rank] & ~bit(pd->rank)))
         core->current = pd;
 }
 
@@ -84,16 +88,40 @@ void sched_remove(struct pd *pd)
         core->current = 0;
 }
 
+/* The PD a time slice belongs to: a server's time while it serves a call
+ * is its caller's, down the chain of calls to the PD that made the first. */
+static struct pd *time_owner(struct pd *pd)
+{
+    while (pd->reply_to && pd->reply_to->state == PD_BLOCKED_CALL)
+        pd = pd->reply_to; /* priorities fall along the chain: it ends */
+    return pd;
+}
+
+/* Move pd's group on past pd, if a peer of pd is ready; true if it moved. */
+static bool rotate_past(struct core *core, const struct pd *pd)
+{
+    uint64_t group = group_of_rank[pd->rank];
+    if (!(core->ready & group & ~bit(pd->rank)))
+        return false;
+    unsigned base = lowest_rank(group);
+    unsigned next = pd->rank + 1u;
+    core->cursor[base] = (uint8_t)(group & bit(next) ? next : base);
+    return true;
+}
+
+/* The running PD's slice ended: its peers get their turn, and so do the
+ * peers of the PD it serves, so a PD cannot starve its equal-priority
+ * peers by spending its time in calls to a higher-priority server. */
 void sched_timeslice_expired(struct core *core)
 {
     struct pd *cur = core->current;
-    if (!cur || !(core->ready & group_of_rank[cur->rank] & ~bit(cur->rank)))
+    if (!cur)
         return;
-    uint64_t group = group_of_rank[cur->rank];
-    unsigned base = lowest_rank(group);
-    unsigned next = cur->rank + 1;
-    core->cursor[base] = (uint8_t)(group & bit(next) ? next : base);
-    core->current = 0;
+    if (rotate_past(core, cur))
+        core->current = 0;
+    struct pd *owner = time_owner(cur);
+    if (owner != cur)
+        rotate_past(core, owner);
 }
 
 /* Choose the next PD, idling until one is runnable. */

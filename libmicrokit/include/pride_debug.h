@@ -1,7 +1,8 @@
 /*
  * Small helpers for examples, tests and benchmarks: numbers on the debug
  * console, the generic timer's virtual counter, which every PD may read,
- * and the instruction counter.
+ * and the instruction counters, which only the benchmark kernel opens to
+ * PDs (elsewhere reading them faults the PD).
  */
 #ifndef PRIDE_DEBUG_H
 #define PRIDE_DEBUG_H

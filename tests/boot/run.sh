@@ -206,10 +206,11 @@ test_fault_in_call() {
 }
 
 # Deferred notifications (several in one handler) take effect when the
-# handler returns, once each; a deferred one on an unowned channel faults.
+# handler returns, once each; a receive whose deferred notifications include
+# an unowned channel faults its caller, and only it, before notifying anyone.
 test_deferred() {
     local log=$OUT/deferred.log
-    if ! boot_system "$BUILD/tests/systems/deferred/deferred.img" "$log" 10 "pd=hub kind="; then
+    if ! BOOT_LINGER=0.3 boot_system "$BUILD/tests/systems/deferred/deferred.img" "$log" 10 "pd=hub kind="; then
         fail deferred_notifications "hub never faulted (see $log)"
         return
     fi
@@ -224,6 +225,8 @@ test_deferred() {
     [ "$(grep -c 'hub: answer from channel' "$log")" -eq 3 ] && pass deferred_answers ||
         fail deferred_answers "expected three answers (see $log)"
     expect_contains deferred_foreign_channel_faults "$log" "pride: fault: pd=hub kind=bad syscall"
+    [ "$(grep -c 'pride: fault:' "$log")" -eq 1 ] && pass deferred_only_caller_faulted ||
+        fail deferred_only_caller_faulted "a PD other than hub faulted: $(grep 'pride: fault:' "$log" | tr '\n' ';')"
 }
 
 test_hello

@@ -37,6 +37,15 @@ interact serial_focus_switch "$IMG" \
 interact serial_escape_passes_other_keys "$IMG" \
     "expect:[client1] ready" \
     "send:a\\x1dxb\\r" "expect:[client0] you typed: a\\x1dxb"
+# The release configuration: the serial subsystem works, and the kernel
+# prints nothing of its own (no banner, no debug console).
+interact serial_release_config_echoes "$BUILD/examples/serial/serial-release.img" \
+    "expect:[client0] ready" \
+    "send:hello\\r" "expect:[client0] you typed: hello"
+log=$OUT/serial_release_config_echoes.log
+[ -s "$log" ] && ! grep -q 'pride:' "$log" && pass serial_release_config_silent_kernel ||
+    fail serial_release_config_silent_kernel "kernel output in the release configuration ($log)"
+
 # Lines from the two clients never mix: each greeting arrived whole.
 log=$OUT/serial_focus_switch.log
 [ "$(grep -c '^\[client[01]\] ready: type a line (Ctrl-\] 1 or 2 switches client)' "$log")" -eq 2 ] &&

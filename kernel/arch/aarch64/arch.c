@@ -1,6 +1,6 @@
 /*
  * AArch64 CPU support: trap decoding, address-space and FP/SIMD switching,
- * PMU access for benchmarks.
+ * PMU access for benchmarks (benchmark configuration only).
  */
 #include <arch/arch.h>
 #include <arch/sysregs.h>
@@ -12,13 +12,20 @@
 
 extern void return_to_user(struct user_context *ctx);
 
+/* The PMU is shared by every PD and counts kernel work too, so EL0 gets it
+ * only in the benchmark configuration (PMUSERENR_EL0 resets to an UNKNOWN
+ * value, so it is always written). Elsewhere a PD's PMU access traps. */
 static void pmu_init(void)
 {
+#ifdef PRIDE_PMU_EL0
     sysreg_write(pmevtyper0_el0, PMU_EVENT_INST_RETIRED);
     sysreg_write(pmccfiltr_el0, 0); /* count EL0 and EL1 */
     sysreg_write(pmcntenset_el0, PMCNTEN_CYCLE | 1);
     sysreg_write(pmcr_el0, PMCR_E | PMCR_P | PMCR_C | PMCR_LC);
-    sysreg_write(pmuserenr_el0, PMUSERENR_VALUE);
+    sysreg_write(pmuserenr_el0, PMUSERENR_EL0_OPEN);
+#else
+    sysreg_write(pmuserenr_el0, 0);
+#endif
 }
 
 void arch_init_core(struct core *core)
@@ -135,7 +142,7 @@ struct user_context *handle_el0_sync(struct user_context *ctx, struct core *core
         address = sysreg_read(far_el1);
     else if (ec == EC_SP_ALIGN)
         address = ctx->sp;
-    return kernel_fault(core, fault_kind_of(ec), address, esr);
+    return kernel_fault(core, core->current, fault_kind_of(ec), address, esr);
 }
 
 struct user_context *handle_el0_irq(struct user_context *ctx, struct core *core)
@@ -150,7 +157,7 @@ struct user_context *handle_el0_irq(struct user_context *ctx, struct core *core)
 struct user_context *handle_el0_serror(struct user_context *ctx, struct core *core, uint64_t esr)
 {
     (void)ctx;
-    return kernel_fault(core, FAULT_OTHER, 0, esr);
+    return kernel_fault(core, core->current, FAULT_OTHER, 0, esr);
 }
 
 void kernel_panic_trap(uint64_t esr, uint64_t elr, uint64_t far)

@@ -25,6 +25,14 @@ enum pd_state {
 struct core;
 struct pd;
 
+/* A PD's debug output is printed a whole line at a time, so lines of
+ * different PDs and the kernel never mix (print.c). */
+#define DEBUG_LINE_MAX 120
+struct debug_line {
+    uint8_t length;
+    char bytes[DEBUG_LINE_MAX];
+};
+
 /* A PD's view of one of its channels, resolved at boot for fast checks. */
 enum channel_right {
     RIGHT_NOTIFY = 1 << 0,
@@ -65,6 +73,10 @@ struct pd {
     const struct bootspec_pd *spec;
     struct core *core;
     struct channel channels[PRIDE_MAX_CHANNELS];
+    uint64_t notify_channels; /* channels with RIGHT_NOTIFY, bit n = channel n */
+    uint64_t irq_channels;    /* channels with RIGHT_IRQ_ACK */
+
+    struct debug_line debug_line; /* debug output not yet printed (print.c) */
 };
 
 struct core {
@@ -96,11 +108,12 @@ void ipc_signal(struct pd *pd, unsigned channel);
 void ipc_install_channels(struct pd *pd);
 void ipc_queue_sender(struct pd *receiver, struct pd *sender);
 void ipc_detach(struct pd *pd);
-void ipc_abandon_reply(struct pd *pd);
+void ipc_interrupt_reply(struct pd *pd);
+void ipc_release_queued_callers(struct pd *pd);
 void ipc_stop(struct pd *pd);
 
 /* fault.c */
-struct user_context *kernel_fault(struct core *core, enum pride_fault_kind kind,
+struct user_context *kernel_fault(struct core *core, struct pd *pd, enum pride_fault_kind kind,
                                   uint64_t address, uint64_t esr);
 void fault_deliver(struct pd *parent, struct pd *child);
 bool child_control(struct pd *parent, unsigned sysno, uint64_t child_id, uint64_t pc);
@@ -108,6 +121,8 @@ void pd_reset_context(struct pd *pd, uint64_t pc);
 
 /* print.c */
 void kprintf(const char *fmt, ...);
+void debug_putc(struct pd *pd, char c);
+void debug_flush(struct pd *pd);
 _Noreturn void kernel_panic(const char *why);
 
 #endif

@@ -1,4 +1,6 @@
-/* Defers three notifications in one handler, then one it has no right to. */
+/* Defers three notifications in one handler; then, in one receive, one to a
+ * higher-priority leaf and one it has no right to: the receive must fault
+ * this PD before notifying anyone. */
 #include <microkit.h>
 #include <pride_debug.h>
 
@@ -22,7 +24,8 @@ void notified(microkit_channel ch)
     pride_dbg_put_dec(ch);
     microkit_dbg_puts("\n");
     if (++answers == LEAVES) {
-        microkit_dbg_puts("hub: deferring a foreign channel\n");
+        microkit_dbg_puts("hub: deferring an owned and a foreign channel\n");
+        microkit_deferred_notify(1);
         microkit_deferred_notify(UNOWNED_CHANNEL);
     }
 }

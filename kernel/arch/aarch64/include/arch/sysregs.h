@@ -69,10 +69,10 @@
 #define CPACR_FP_ON  (UL(3) << 20)
 #define CPACR_FP_OFF 0
 
-/* PMU: counters visible at EL0 (PMUSERENR EN | CR | ER), cycle counter
- * enabled, counting EL0 and EL1. Under QEMU -icount the cycle counter
- * counts instructions. */
-#define PMUSERENR_VALUE 0xd
+/* PMU, benchmark configuration: counters visible at EL0 (PMUSERENR EN | CR
+ * | ER), cycle counter enabled, counting EL0 and EL1. Under QEMU -icount the
+ * cycle counter counts instructions. */
+#define PMUSERENR_EL0_OPEN 0xd
 #define PMCR_E  (UL(1) << 0)
 #define PMCR_P  (UL(1) << 1)
 #define PMCR_C  (UL(1) << 2)

@@ -68,7 +68,7 @@
  *  - no lost fault: a faulted PD is exactly one of: queued on its parent,
  *    its parent's reply target, handled and left by its parent;
  *  - a running, receiving or stopped PD is held nowhere, and a PD waiting
- *    in receive has nothing queued;
+ *    in receive has nothing queued and no notification pending;
  * and once no PD can run (else no valid end): no PD is blocked in a call,
  * so every call ended with a reply or the error reply; every PD waits in
  * receive, is stopped, or is faulted with its fault accounted as above.
@@ -120,7 +120,8 @@ bit left[NPD];                   /* faulted, handled without an answer */
 bit pending[NPD];                /* a notification waits */
 byte m_phase;
 
-/* Budgets, spent and never refilled. */
+/* Budgets per PD (faults, restarts and stops of its child, calls,
+ * notifications), spent and never refilled, so that every run ends. */
 byte faults[NPD], ctl[NPD], calls[NPD], notes[NPD];
 
 /* Scratch for the steps, used only inside d_steps: these are not part of
@@ -388,7 +389,8 @@ inline check()
         :: else -> assert(holders == 0 && !left[who])
         fi;
         if
-        :: st[who] == BLOCKED_RECV -> assert(qlen[who] == 0 && rt[who] == NONE)
+        :: st[who] == BLOCKED_RECV ->
+            assert(qlen[who] == 0 && rt[who] == NONE && !pending[who])
         :: else
         fi
     }

@@ -23,10 +23,20 @@
 #    deadlock, buffers conserved, every received frame reaches the copier,
 #    the device never left without buffers while all sleep);
 #  - net_demand_rx_broken.pml, the same with the driver not kicking the
-#    virtualiser when short, must make Spin report an error.
+#    virtualiser when short, must make Spin report an error;
+#  - lifecycle.pml, the kernel's rules for calls, receive, faults, restarts
+#    and stops (kernel/ipc.c, kernel/fault.c) over a grandparent, a parent,
+#    a middle server and the parent's child, must verify with no error (no
+#    deadlock, every call answered, no lost fault, no PD held twice);
+#  - lifecycle_broken.pml (a call to a faulted server queued),
+#    lifecycle_broken_nested.pml (a faulting server keeps a caller other
+#    than its parent) and lifecycle_broken_putback.pml (a restart or stop
+#    drops a child fault being handled), the rules as the kernel once had
+#    them, must each make Spin report an error.
 # Safety checks only (-DSAFETY); the ring models take well under a second,
 # net.pml a few seconds, net_demand.pml several seconds and about 0.8 GB of
-# memory, net_demand_rx.pml several seconds and about 0.6 GB.
+# memory, net_demand_rx.pml several seconds and about 0.6 GB, lifecycle.pml
+# a few seconds and about 0.25 GB.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
@@ -98,3 +108,8 @@ test_broken_model net_demand_broken spin_net_demand_broken
 test_correct_model net_demand_rx spin_net_demand_rx \
     "buffers conserved, no stranded frame, no starved device, no deadlock"
 test_broken_model net_demand_rx_broken spin_net_demand_rx_broken
+test_correct_model lifecycle spin_lifecycle \
+    "no deadlock, every call answered, no lost fault, no PD held twice"
+test_broken_model lifecycle_broken spin_lifecycle_broken
+test_broken_model lifecycle_broken_nested spin_lifecycle_broken_nested
+test_broken_model lifecycle_broken_putback spin_lifecycle_broken_putback

@@ -276,7 +276,7 @@ static bool do_ppcall(struct pd *pd, uint64_t ch, uint64_t msginfo)
     struct pd *server = c->peer;
     /* A faulted or stopped server cannot answer until its parent acts, and
      * that parent may be the caller: waiting could deadlock. */
-    if (server->state == PD_STOPPED || server->state == PD_FAULTED) {
+    if (server->state >= PD_FAULTED) {
         pd->ctx.x[0] = PPC_ERROR_LABEL << MSGINFO_LABEL_SHIFT;
         return true;
     }
@@ -315,10 +315,13 @@ static void do_deferred(struct pd *pd, uint64_t notify_mask, uint64_t ack_mask)
 static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply,
                     uint64_t notify_mask, uint64_t ack_mask)
 {
-    if (with_reply > RECV_WITH_REPLY || msg_count(reply_msginfo) > PRIDE_MAX_MRS ||
-        !deferred_allowed(pd, notify_mask, ack_mask))
+    if (with_reply > RECV_WITH_REPLY || msg_count(reply_msginfo) > PRIDE_MAX_MRS)
         return false;
-    do_deferred(pd, notify_mask, ack_mask);
+    if (notify_mask | ack_mask) {
+        if (!deferred_allowed(pd, notify_mask, ack_mask))
+            return false;
+        do_deferred(pd, notify_mask, ack_mask);
+    }
     /* Block before replying, so that the PD answered can take over the CPU
      * directly; the reply cannot give pd new events. */
     bool blocks = !pd->pending && !pd->senders_head;

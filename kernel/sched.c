@@ -38,6 +38,7 @@ void sched_init(void)
         for (unsigned s = 0; s < num_pds; s++)
             if (pd_of_rank[s]->priority == pd_of_rank[r]->priority)
                 group_of_rank[r] |= bit(s);
+        pd_of_rank[r]->group_floor = group_of_rank[r] & -group_of_rank[r];
     }
 }
 
@@ -71,11 +72,12 @@ void sched_wake(struct pd *pd)
     struct pd *cur = core->current;
     pd->state = PD_RUNNABLE;
     core->ready |= bit(pd->rank);
-    /* Without a current PD, pd takes over only if no ready peer could be
-     * owed the CPU by round-robin; otherwise pick() decides. */
+    /* Without a current PD, pd takes over only if it is the one ready PD of
+     * the highest ready priority: every other ready PD ranks below pd's
+     * group (groups are contiguous), so no peer is owed the CPU by
+     * round-robin. Otherwise pick() decides. */
     if (cur ? pd->priority > cur->priority
-            : 63 - (unsigned)__builtin_clzll(core->ready) == pd->rank &&
-                  !(core->ready & group_of_rank[pd->rank] & ~bit(pd->rank)))
+            : (core->ready ^ bit(pd->rank)) < pd->group_floor)
         core->current = pd;
 }
 

@@ -18,6 +18,7 @@ enum pd_state {
     PD_RUNNABLE,     /* current, or in its core's ready queue */
     PD_BLOCKED_RECV, /* waiting for a notification, PPC or child fault */
     PD_BLOCKED_CALL, /* made a PPC; waiting to be served and answered */
+    /* From here on a PD cannot answer calls until its parent acts. */
     PD_FAULTED,      /* waiting for its parent to resume, restart or stop it */
     PD_STOPPED,      /* stopped by its parent, or faulted with no parent */
 };
@@ -59,6 +60,7 @@ struct pd {
     struct pd *reply_to;    /* caller or faulted child this PD must answer */
     struct pd *waiting_on;  /* callee or parent this PD waits for */
 
+    uint64_t group_floor;   /* bit of the lowest rank of pd's priority (sched.c) */
     uint64_t call_msginfo;  /* valid in PD_BLOCKED_CALL */
     uint8_t call_channel;   /* callee-side id of the pending call */
     uint8_t state;

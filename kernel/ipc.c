@@ -140,34 +140,38 @@ static void requeue_fault(struct pd *parent, struct pd *child)
         parent->senders_tail = child;
 }
 
-/* pd's handler finished without answering: a caller gets an error reply; a
- * fault counts as handled, the child staying faulted until its parent
- * restarts or stops it. */
-static void finish_without_reply(struct pd *pd)
+/* pd will not answer its reply target: a caller gets an error reply at
+ * once; a faulted child is returned for the caller of this to decide on. */
+static struct pd *drop_reply_target(struct pd *pd)
 {
     struct pd *target = pd->reply_to;
     if (!target)
-        return;
+        return 0;
     pd->reply_to = 0;
-    if (target->state == PD_BLOCKED_CALL)
+    if (target->state == PD_BLOCKED_CALL) {
         release_caller(target);
-    else
-        target->waiting_on = 0;
+        return 0;
+    }
+    return target;
+}
+
+/* pd's handler finished without answering: a fault counts as handled, the
+ * child staying faulted until its parent restarts or stops it. */
+static void finish_without_reply(struct pd *pd)
+{
+    struct pd *child = drop_reply_target(pd);
+    if (child)
+        child->waiting_on = 0;
 }
 
 /* pd faulted, or is being restarted or stopped, in the middle of a handler:
- * a caller gets an error reply at once; an unanswered child fault is not
- * lost but delivered again at pd's next receive. */
+ * an unanswered child fault is not lost but delivered again at pd's next
+ * receive. */
 void ipc_interrupt_reply(struct pd *pd)
 {
-    struct pd *target = pd->reply_to;
-    if (!target)
-        return;
-    pd->reply_to = 0;
-    if (target->state == PD_BLOCKED_CALL)
-        release_caller(target);
-    else
-        requeue_fault(pd, target);
+    struct pd *child = drop_reply_target(pd);
+    if (child)
+        requeue_fault(pd, child);
 }
 
 /* pd cannot serve calls now (faulted or stopped): queued callers get an

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "pride/bootspec.h"
+#include "pride/platform.h"
 
 /* ---- main.c: errors, memory, files, numbers ---- */
 

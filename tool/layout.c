@@ -15,7 +15,6 @@
 
 #include "tool.h"
 
-#define RAM_END (PLAT_RAM_BASE + PLAT_RAM_SIZE)
 #define PTES 512
 #define NO_PAGE SIZE_MAX
 

@@ -144,6 +144,20 @@ static void parse_map(const struct xml_node *n, struct map *m)
     m->setvar_vaddr = str_attr(n, "setvar_vaddr", false);
 }
 
+/* A PPI reaches a PD only if the kernel delivers it, and its trigger is
+ * fixed by the hardware: a different one asked for could not be honoured. */
+static void check_ppi(const struct xml_node *n, struct irq *irq, const char *trigger)
+{
+    if (!((PLAT_PD_PPIS >> irq->intid) & 1))
+        fail_at(attr_line(n, "irq"), "IRQ %u is a PPI that the kernel does not deliver to PDs",
+                irq->intid);
+    bool edge = (PLAT_PD_PPIS_EDGE >> irq->intid) & 1;
+    if (trigger && irq->edge != edge)
+        fail_at(attr_line(n, "trigger"), "IRQ %u is a PPI with a fixed %s trigger, not \"%s\"",
+                irq->intid, edge ? "edge" : "level", trigger);
+    irq->edge = edge;
+}
+
 static void parse_irq(const struct xml_node *n, struct irq *irq)
 {
     static const char *const attrs[] = { "irq", "id", "trigger", NULL };
@@ -151,7 +165,7 @@ static void parse_irq(const struct xml_node *n, struct irq *irq)
     no_children(n);
     irq->line = n->line;
     const struct xml_attr *a = required(n, "irq");
-    irq->intid = (unsigned)num_value(a, 16, 1019);
+    irq->intid = (unsigned)num_value(a, PLAT_GIC_FIRST_PPI, PLAT_GIC_NUM_INTIDS - 1);
     if (irq->intid == PLAT_KERNEL_TIMER_INTID)
         fail_at(a->line, "IRQ %d is the kernel's timer and cannot be given to a PD",
                 PLAT_KERNEL_TIMER_INTID);
@@ -161,6 +175,8 @@ static void parse_irq(const struct xml_node *n, struct irq *irq)
         fail_at(attr_line(n, "trigger"), "trigger must be \"level\" or \"edge\", not '%s'",
                 trigger);
     irq->edge = trigger && !strcmp(trigger, "edge");
+    if (irq->intid < PLAT_GIC_FIRST_SPI)
+        check_ppi(n, irq, trigger);
 }
 
 static void parse_setvar(const struct xml_node *n, struct setvar *sv)
@@ -207,6 +223,20 @@ static void parse_pd_children(struct system *sys, const struct xml_node *n,
         fail_at(n->line, "protection domain '%s' has no <program_image>", pd->name);
 }
 
+/* The kernel prints PD names in its fault reports: printable ASCII only. */
+static const char *pd_name(const struct xml_node *n)
+{
+    const char *name = str_attr(n, "name", true);
+    if (strlen(name) > PRIDE_NAME_LEN - 1)
+        fail_at(attr_line(n, "name"), "PD name '%s' is longer than %d characters", name,
+                PRIDE_NAME_LEN - 1);
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        if (*c < ' ' || *c > '~')
+            fail_at(attr_line(n, "name"), "PD name '%s' contains a control character or a "
+                    "byte outside ASCII", name);
+    return name;
+}
+
 static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *parent)
 {
     static const char *const attrs[] = { "name", "priority", "budget", "period",
@@ -219,10 +249,7 @@ static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *pa
     sys->pds[sys->npds++] = pd;
     pd->line = n->line;
     pd->parent = parent;
-    pd->name = str_attr(n, "name", true);
-    if (strlen(pd->name) > PRIDE_NAME_LEN - 1)
-        fail_at(attr_line(n, "name"), "PD name '%s' is longer than %d characters",
-                pd->name, PRIDE_NAME_LEN - 1);
+    pd->name = pd_name(n);
     pd->priority = (unsigned)num_attr(n, "priority", 0, 0, 254);
     pd->budget = (uint32_t)num_attr(n, "budget", 1000, 1, UINT32_MAX);
     pd->period = (uint32_t)num_attr(n, "period", pd->budget, 1, UINT32_MAX);
@@ -242,6 +269,49 @@ static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *pa
     parse_pd_children(sys, n, pd);
 }
 
+static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+    return a < b + b_size && b < a + a_size;
+}
+
+/* Physical ranges the kernel owns that are known without the kernel's ELF
+ * file (layout.c checks the kernel image itself). */
+static const struct {
+    uint64_t base, size;
+    const char *what;
+} kernel_owned[] = {
+    { PLAT_GIC_WINDOW_BASE, PLAT_GIC_WINDOW_SIZE, "the interrupt controller (GIC)" },
+};
+
+/* A fixed region must be addressable, lie wholly inside RAM (normal memory
+ * the tool also hands out) or wholly outside it (devices), and keep clear of
+ * everything the kernel owns. */
+static void parse_phys_addr(const struct xml_attr *pa, struct mr *mr)
+{
+    const uint64_t pa_limit = PRIDE_U64(1) << PLAT_PA_BITS;
+    mr->paddr = num_value(pa, 0, UINT64_MAX);
+    mr->fixed = true;
+    unsigned long long base = mr->paddr, size = mr->size, end = base + size;
+    if (base % mr->page_size)
+        fail_at(pa->line, "phys_addr %#llx is not aligned to the page size %#llx", base,
+                (unsigned long long)mr->page_size);
+    if (base >= pa_limit || size > pa_limit - base)
+        fail_at(pa->line, "region '%s' at %#llx (size %#llx) reaches beyond the %d-bit "
+                "physical address space", mr->name, base, size, PLAT_PA_BITS);
+    if (base < PLAT_RAM_BASE && end > PLAT_RAM_BASE)
+        fail_at(pa->line, "region '%s' (%#llx..%#llx) crosses the start of RAM at %#llx",
+                mr->name, base, end, PLAT_RAM_BASE);
+    if (base < RAM_END && end > RAM_END)
+        fail_at(pa->line, "region '%s' (%#llx..%#llx) crosses the end of RAM at %#llx",
+                mr->name, base, end, RAM_END);
+    for (size_t i = 0; i < sizeof(kernel_owned) / sizeof(kernel_owned[0]); i++)
+        if (overlaps(base, size, kernel_owned[i].base, kernel_owned[i].size))
+            fail_at(pa->line, "region '%s' (%#llx..%#llx) overlaps %s at %#llx..%#llx, which "
+                    "the kernel owns", mr->name, base, end, kernel_owned[i].what,
+                    (unsigned long long)kernel_owned[i].base,
+                    (unsigned long long)(kernel_owned[i].base + kernel_owned[i].size));
+}
+
 static void parse_mr(const struct xml_node *n, struct mr *mr)
 {
     static const char *const attrs[] = { "name", "size", "page_size", "phys_addr", NULL };
@@ -258,16 +328,8 @@ static void parse_mr(const struct xml_node *n, struct mr *mr)
         fail_at(size->line, "size %#llx is not a multiple of the page size %#llx",
                 (unsigned long long)mr->size, (unsigned long long)mr->page_size);
     const struct xml_attr *pa = find_attr(n, "phys_addr");
-    if (pa) {
-        /* keep every address below 2^48 so it fits a descriptor's address field */
-        mr->paddr = num_value(pa, 0, PTE_ADDR_MASK & ~(PAGE_SIZE_SMALL - 1));
-        mr->fixed = true;
-        if (mr->paddr % mr->page_size)
-            fail_at(pa->line, "phys_addr %#llx is not aligned to the page size %#llx",
-                    (unsigned long long)mr->paddr, (unsigned long long)mr->page_size);
-        if (mr->size > PTE_ADDR_MASK + 1 - mr->paddr)
-            fail_at(size->line, "region extends beyond the physical address range");
-    }
+    if (pa)
+        parse_phys_addr(pa, mr);
 }
 
 static void parse_end(const struct xml_node *n, struct chan_end *end)
@@ -337,11 +399,6 @@ static void check_unique_names(const struct system *sys)
             fail_at(sys->mrs[i].line, "duplicate memory region name '%s' (first on line %d)",
                     first->name, first->line);
     }
-}
-
-static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
-{
-    return a < b + b_size && b < a + a_size;
 }
 
 static void check_maps(const struct system *sys, struct pd *pd)

@@ -17,6 +17,8 @@
 #include "pride/bootspec.h"
 #include "pride/platform.h"
 
+#define RAM_END (PLAT_RAM_BASE + PLAT_RAM_SIZE)
+
 /* ---- main.c: errors, memory, files, numbers ---- */
 
 void set_error_file(const char *path);

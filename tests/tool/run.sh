@@ -196,6 +196,37 @@ cp "$OUT/notelf.elf" "$OUT/first/pd.elf"
 pride build "$OUT/sysdir/single.system" -o "$OUT/x.img" --kernel "$KERNEL" "$OUT/first" "$OUT"
 expect_status tool/search/order 1 $? "first/pd.elf' is not an ELF file"
 
+# ---- the kernel rejects boot specs the tool no longer writes ----
+
+IRQ_IMG=$BUILD/tests/systems/irq/irq.img
+SLOT=$("${CROSS_CC%gcc}nm" "$BUILD/kernel/kernel.elf" 2>/dev/null |
+       awk '$3 == "pride_bootspec_paddr" { print "0x" $1 }')
+# kernel_spec NAME FIELD PD N VALUE EXPECTED: boots irq.img with one boot-spec
+# field changed (see patch_spec.py); PASS if the log has EXPECTED.
+kernel_spec() {
+    local log=$OUT/spec-${1##*/}.log
+    if ! python3 "$HERE/patch_spec.py" "$IRQ_IMG" "$OUT/spec.img" "$SLOT" "$2" "$3" "$4" "$5" \
+            2>"$OUT/stderr"; then
+        fail "$1" "cannot patch: $(first_err)"
+    elif boot_system "$OUT/spec.img" "$log" 10 "kernel panic|kernel up" && grep -qF -- "$6" "$log"; then
+        pass "$1"
+    else
+        fail "$1" "want '$6', got: $(tail -1 "$log")"
+    fi
+}
+if [ -f "$IRQ_IMG" ] && [ -n "$SLOT" ]; then
+    # irq.system: PD 0 is timer_user, whose channel 1 is the virtual timer (INTID 27)
+    kernel_spec tool/kernel-spec/unchanged irq 0 1 27 "pride: kernel up"
+    rejected="pride: boot spec PD 0: IRQ the kernel cannot deliver"
+    kernel_spec tool/kernel-spec/ppi-not-delivered irq 0 1 26 "$rejected"
+    kernel_spec tool/kernel-spec/ppi-edge trigger 0 1 1 "$rejected"
+    kernel_spec tool/kernel-spec/irq-beyond-gic irq 0 1 288 "$rejected"
+    kernel_spec tool/kernel-spec/name-control name 0 2 0x1b \
+        "pride: boot spec PD 0: PD name not terminated or not printable"
+else
+    fail tool/kernel-spec "$IRQ_IMG or the kernel's pride_bootspec_paddr is missing"
+fi
+
 # ---- robustness: truncated and corrupted inputs fail cleanly ----
 
 bad=0

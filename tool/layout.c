@@ -98,8 +98,8 @@ static uint64_t alloc(struct layout *L, uint64_t size, uint64_t align, int line,
     }
     L->next = pa + size;
     if (L->opts->verbose)
-        printf("  %#llx-%#llx  %s '%s'\n", (unsigned long long)pa,
-               (unsigned long long)(pa + size), what, name);
+        print_line("  %#llx-%#llx  %s '%s'", (unsigned long long)pa,
+                   (unsigned long long)(pa + size), what, name);
     return pa;
 }
 
@@ -559,7 +559,7 @@ void layout_build(struct system *sys, const struct build_opts *opts, struct imag
     for (size_t i = 0; i < sys->npds; i++)
         load_program(L, sys->pds[i]);
     if (opts->verbose)
-        printf("physical layout:\n");
+        print_line("physical layout:");
     allocate(L);
     for (size_t i = 0; i < sys->npds; i++) {
         struct pd_image *pi = &L->pds[i];
@@ -575,6 +575,6 @@ void layout_build(struct system *sys, const struct build_opts *opts, struct imag
     put_u64(L->spec_slot, spec_pa);
     emit(L, img, spec_pa, spec, total);
     if (opts->verbose)
-        printf("boot spec at %#llx, %u page tables, entry %#llx\n",
-               (unsigned long long)spec_pa, L->ntables, (unsigned long long)img->entry);
+        print_line("boot spec at %#llx, %u page tables, entry %#llx",
+                   (unsigned long long)spec_pa, L->ntables, (unsigned long long)img->entry);
 }

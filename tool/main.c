@@ -1,6 +1,7 @@
 /*
- * pride: host build tool. Command line, error reporting and the small helpers
- * every other file uses (arena allocation, file reading, number parsing).
+ * pride: host build tool. Command line, output and error reporting, and the
+ * small helpers every other file uses (arena allocation, file reading,
+ * number parsing).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -11,6 +12,55 @@
 #include <sys/stat.h>
 
 #include "tool.h"
+
+/* ---- output ---- */
+
+/* Writes 's' with every byte outside printable ASCII, and '\' itself, as a
+ * C-style escape: names, values and paths from the input can then neither
+ * split a "file:line: message" line nor send the terminal control sequences. */
+static void put_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '\n': fputs("\\n", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\\': fputs("\\\\", f); break;
+        default:
+            if (c < ' ' || c > '~')
+                fprintf(f, "\\x%02x", c);
+            else
+                fputc(c, f);
+        }
+    }
+}
+
+static void vput_escaped(FILE *f, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    /* plain malloc: the arena's own failures are reported through here */
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (text) {
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+        put_escaped(f, text);
+        free(text);
+    } else {
+        fputs("(message too long to print)", f);
+    }
+    va_end(again);
+}
+
+void print_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vput_escaped(stdout, fmt, ap);
+    va_end(ap);
+    fputc('\n', stdout);
+}
 
 /* ---- errors ---- */
 
@@ -25,9 +75,10 @@ void set_error_file(const char *path)
 _Noreturn void fail_at(int line, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s:%d: ", error_file, line);
+    put_escaped(stderr, error_file);
+    fprintf(stderr, ":%d: ", line);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vput_escaped(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     exit(1);
@@ -36,9 +87,10 @@ _Noreturn void fail_at(int line, const char *fmt, ...)
 _Noreturn void fail_path(const char *path, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", path);
+    put_escaped(stderr, path);
+    fputs(": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vput_escaped(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     exit(1);

@@ -19,8 +19,12 @@
 
 #define RAM_END (PLAT_RAM_BASE + PLAT_RAM_SIZE)
 
-/* ---- main.c: errors, memory, files, numbers ---- */
+/* ---- main.c: output, errors, memory, files, numbers ---- */
 
+/* All text that may hold bytes from input files or the command line goes
+ * through print_line (one line on stdout) and the two fail functions; bytes
+ * outside printable ASCII are printed as escapes. */
+void print_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_error_file(const char *path);
 _Noreturn void fail_at(int line, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -196,6 +196,46 @@ cp "$OUT/notelf.elf" "$OUT/first/pd.elf"
 pride build "$OUT/sysdir/single.system" -o "$OUT/x.img" --kernel "$KERNEL" "$OUT/first" "$OUT"
 expect_status tool/search/order 1 $? "first/pd.elf' is not an ELF file"
 
+# ---- untrusted bytes reach the terminal only escaped ----
+
+# expect_escaped NAME FILE TEXT: FILE is one line of printable ASCII containing TEXT.
+expect_escaped() {
+    if sanitizer_report; then fail "$1" "sanitizer: $(grep -m1 -E 'Sanitizer|runtime error' "$OUT/stderr")"
+    elif [ "$(wc -l <"$2")" -ne 1 ]; then fail "$1" "$(wc -l <"$2") lines: $(head -c 200 "$2" | od -c | head -3 | tr '\n' ' ')"
+    elif tr -d '\n' <"$2" | LC_ALL=C grep -q '[^ -~]'; then fail "$1" "raw control bytes: $(od -c "$2" | head -3 | tr '\n' ' ')"
+    elif ! grep -qF -- "$3" "$2"; then fail "$1" "lacks '$3': $(head -1 "$2")"
+    else pass "$1"; fi
+}
+ESC=$OUT/escape
+mkdir -p "$ESC"
+nasty=$(printf 'x\ny\033[31m\\z\177\t\303\251')
+escaped='x\ny\x1b[31m\\z\x7f\t\xc3\xa9'
+# esc_system FILE PD-NAME MR-NAME PD-ATTRS INNER: a one-PD system with raw bytes in it
+esc_system() {
+    printf '<system>\n<memory_region name="%s" size="0x1000" />\n<protection_domain name="%s" %s>\n%s\n</protection_domain>\n</system>\n' \
+        "$3" "$2" "$4" "$5" >"$1"
+}
+image='<program_image path="pd.elf" />'
+esc_system "$ESC/value.system" a m "priority=\"$nasty\"" "$image"
+pride check "$ESC/value.system"
+expect_escaped tool/escape/attribute-value "$OUT/stderr" "invalid number '$escaped'"
+esc_system "$ESC/region.system" a m "" "$image<map mr=\"$nasty\" vaddr=\"0x1000000\" />"
+pride check "$ESC/region.system"
+expect_escaped tool/escape/region-name "$OUT/stderr" "unknown memory region '$escaped'"
+esc_system "$ESC/pdname.system" "$nasty" m "" "$image"
+pride check "$ESC/pdname.system"
+expect_escaped tool/escape/pd-name "$OUT/stderr" "'$escaped'"
+esc_system "$ESC/image.system" a m "" "<program_image path=\"$nasty.elf\" />"
+build "$ESC/image.system" "$OUT/x.img"
+expect_escaped tool/escape/image-path "$OUT/stderr" "program image '$escaped.elf' not found"
+cp "$ESC/value.system" "$ESC/$nasty.system"
+pride check "$ESC/$nasty.system"
+expect_escaped tool/escape/system-path "$OUT/stderr" "escape/$escaped.system:3: "
+esc_system "$ESC/verbose.system" a "$nasty" "" "$image<map mr=\"$nasty\" vaddr=\"0x1000000\" />"
+pride build "$ESC/verbose.system" -o "$OUT/x.img" --kernel "$KERNEL" --verbose "$OUT"
+grep -aF "memory region" "$OUT/stdout" >"$OUT/verbose-region"
+expect_escaped tool/escape/verbose "$OUT/verbose-region" "memory region '$escaped'"
+
 # ---- the kernel rejects boot specs the tool no longer writes ----
 
 IRQ_IMG=$BUILD/tests/systems/irq/irq.img

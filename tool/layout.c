@@ -212,15 +212,16 @@ static unsigned seg_perms(uint32_t flags)
 /* Every 4 KiB page touched by a segment; pages shared by segments merge. */
 static void collect_pages(const struct pd *pd, struct pd_image *pi)
 {
-    uint64_t stack_lo = USER_STACK_TOP - pd->stack_size, total = 0;
+    uint64_t total = 0;
     for (size_t i = 0; i < pi->elf.nsegs; i++) {
         const struct elf_seg *s = &pi->elf.segs[i];
         if (s->vaddr >= USER_VA_LIMIT || s->memsz > USER_VA_LIMIT - s->vaddr)
             fail_at(pd->image_line, "program segment at %#llx is outside the user address range",
                     (unsigned long long)s->vaddr);
-        if (s->vaddr + s->memsz > stack_lo)
-            fail_at(pd->image_line, "program segment at %#llx overlaps the stack area",
-                    (unsigned long long)s->vaddr);
+        const char *clash = stack_clash(pd, s->vaddr + s->memsz);
+        if (clash)
+            fail_at(pd->image_line, "program segment at %#llx %s",
+                    (unsigned long long)s->vaddr, clash);
         total += (align_up(s->vaddr + s->memsz, PAGE_SIZE_SMALL) - (s->vaddr & ~0xfffULL)) /
                  PAGE_SIZE_SMALL;
     }
@@ -410,7 +411,7 @@ static void map_pd(struct layout *L, const struct pd *pd, struct pd_image *pi)
         map_page(L, pi->root, pi->pages[i].va, pi->pages_pa + i * PAGE_SIZE_SMALL,
                  PAGE_SIZE_SMALL, leaf_bits(pi->pages[i].perms, true), pd->image_line);
     for (uint64_t off = 0; off < pd->stack_size; off += PAGE_SIZE_SMALL)
-        map_page(L, pi->root, USER_STACK_TOP - pd->stack_size + off, pi->stack_pa + off,
+        map_page(L, pi->root, stack_bottom(pd) + off, pi->stack_pa + off,
                  PAGE_SIZE_SMALL, leaf_bits(PERM_R | PERM_W, true), pd->line);
     for (size_t i = 0; i < pd->nmaps; i++) {
         const struct map *m = &pd->maps[i];

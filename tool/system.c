@@ -401,11 +401,24 @@ static void check_unique_names(const struct system *sys)
     }
 }
 
+uint64_t stack_bottom(const struct pd *pd)
+{
+    return USER_STACK_TOP - pd->stack_size;
+}
+
+/* Above the guard page the stack area runs to USER_VA_LIMIT, so it also
+ * holds the unmapped page above USER_STACK_TOP. */
+const char *stack_clash(const struct pd *pd, uint64_t end)
+{
+    if (end > stack_bottom(pd))
+        return "overlaps the stack area";
+    if (end > stack_bottom(pd) - STACK_GUARD_SIZE)
+        return "overlaps the guard page below the stack";
+    return NULL;
+}
+
 static void check_maps(const struct system *sys, struct pd *pd)
 {
-    /* the stack area runs from the stack's lowest byte to the top of user VA,
-     * which includes the guard page above USER_STACK_TOP */
-    uint64_t stack_lo = USER_STACK_TOP - pd->stack_size;
     for (size_t i = 0; i < pd->nmaps; i++) {
         struct map *m = &pd->maps[i];
         const char *name = m->mr_name;
@@ -419,9 +432,12 @@ static void check_maps(const struct system *sys, struct pd *pd)
         if (m->mr->size > USER_VA_LIMIT - m->vaddr)
             fail_at(m->line, "map of '%s' at %#llx extends beyond the user address range",
                     name, (unsigned long long)m->vaddr);
-        if (m->vaddr + m->mr->size > stack_lo)
-            fail_at(m->line, "map of '%s' at %#llx overlaps the stack area (from %#llx)",
-                    name, (unsigned long long)m->vaddr, (unsigned long long)stack_lo);
+        const char *clash = stack_clash(pd, m->vaddr + m->mr->size);
+        if (clash)
+            fail_at(m->line, "map of '%s' at %#llx %s (guard page at %#llx, stack from %#llx)",
+                    name, (unsigned long long)m->vaddr, clash,
+                    (unsigned long long)(stack_bottom(pd) - STACK_GUARD_SIZE),
+                    (unsigned long long)stack_bottom(pd));
         for (size_t j = 0; j < i; j++)
             if (overlaps(m->vaddr, m->mr->size, pd->maps[j].vaddr, pd->maps[j].mr->size))
                 fail_at(m->line, "map of '%s' at %#llx overlaps the map on line %d", name,

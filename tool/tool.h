@@ -17,6 +17,10 @@
 #include "pride/bootspec.h"
 #include "pride/platform.h"
 
+/* An unmapped page the tool keeps below every stack, so that an overflow
+ * faults instead of writing into whatever is mapped below. */
+#define STACK_GUARD_SIZE PAGE_SIZE_SMALL
+
 #define RAM_END (PLAT_RAM_BASE + PLAT_RAM_SIZE)
 
 /* ---- main.c: output, errors, memory, files, numbers ---- */
@@ -148,6 +152,11 @@ struct system {
 
 struct system *system_load(const char *path);
 struct mr *system_find_mr(const struct system *sys, const char *name);
+/* Lowest user VA of the PD's stack; the guard page lies right below it. */
+uint64_t stack_bottom(const struct pd *pd);
+/* NULL if a range of the PD's address space ending at 'end' (exclusive)
+ * stays below the stack's guard page, otherwise what it runs into. */
+const char *stack_clash(const struct pd *pd, uint64_t end);
 
 /* ---- elf.c ---- */
 

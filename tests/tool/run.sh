@@ -20,11 +20,19 @@ mkdir -p "$OUT"
 
 # ---- fixtures ----
 
+# build_high_fixture NAME VA: the fixture program with one more data page at VA.
+build_high_fixture() {
+    "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
+        -T "$HERE/fixture_high.ld" -Wl,--defsym=HIGH_PAGE="$2" -DHIGH_SEGMENT \
+        -o "$OUT/$1.elf" "$HERE/fixture_pd.c"
+}
+
 build_fixtures() {
     local pd_flags=(-ffreestanding -nostdlib -static -fno-pic -no-pie -O2
                     -Wl,--build-id=none -T "$ROOT/libmicrokit/microkit.ld")
     "$CROSS_CC" "${pd_flags[@]}" -o "$OUT/pd.elf" "$HERE/fixture_pd.c" &&
     "$CROSS_CC" "${pd_flags[@]}" -DNO_IPC_BUFFER -o "$OUT/pd_noipc.elf" "$HERE/fixture_pd.c" &&
+    build_high_fixture pd_high_ok 0x7FFFFFB000 && build_high_fixture pd_high_guard 0x7FFFFFC000 &&
     "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
         -T "$HERE/fixture_kernel.ld" -o "$KERNEL" "$HERE/fixture_kernel.c" &&
     "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
@@ -150,6 +158,15 @@ else
     fail tool/image/hole "$(head -1 "$OUT/check.err")"
 fi
 
+# good/near_stack.system: a map and a program segment right below the guard page
+near=(map a 0x7FFFFFB000 rw-cP \; unmapped a 0x7FFFFFC000 \; map a 0x7FFFFFD000 rw-cP \;
+      map b 0x7FFFFFB000 rw-cP \; unmapped b 0x7FFFFFC000 \; map b 0x7FFFFFD000 rw-cP \;)
+if "$OUT/check_image" "$OUT/near_stack.img" "$KERNEL" "${near[@]}" pds 2 2>"$OUT/check.err"; then
+    pass tool/image/near-stack
+else
+    fail tool/image/near-stack "$(head -1 "$OUT/check.err")"
+fi
+
 build "$HERE/good/full.system" "$OUT/full2.img"
 if cmp -s "$OUT/full.img" "$OUT/full2.img"; then pass tool/deterministic; else fail tool/deterministic "two builds differ"; fi
 
@@ -235,6 +252,25 @@ esc_system "$ESC/verbose.system" a "$nasty" "" "$image<map mr=\"$nasty\" vaddr=\
 pride build "$ESC/verbose.system" -o "$OUT/x.img" --kernel "$KERNEL" --verbose "$OUT"
 grep -aF "memory region" "$OUT/stdout" >"$OUT/verbose-region"
 expect_escaped tool/escape/verbose "$OUT/verbose-region" "memory region '$escaped'"
+
+# ---- the guard page below the stack, on the real kernel ----
+
+GUARD_IMG=$BUILD/tests/systems/stack_guard/stack_guard.img
+if [ -f "$GUARD_IMG" ]; then
+    log=$OUT/stack_guard.log
+    if boot_system "$GUARD_IMG" "$log" 20 "^stack_guard: shared region"; then
+        if grep -qE "pride: fault: pd=overflow kind=data abort .*addr=0x7fffffd[0-9a-f]{3} " "$log"; then
+            pass tool/boot/stack-guard-fault
+        else
+            fail tool/boot/stack-guard-fault "no data abort in the guard page (see $log)"
+        fi
+        expect_contains tool/boot/stack-guard-untouched "$log" "stack_guard: shared region untouched"
+    else
+        fail tool/boot/stack-guard "the observer never reported (see $log)"
+    fi
+else
+    fail tool/boot/stack-guard "$GUARD_IMG is missing (make images)"
+fi
 
 # ---- the kernel rejects boot specs the tool no longer writes ----
 

@@ -54,6 +54,7 @@ struct layout {
     struct elf_file kernel;
     uint8_t *spec_slot; /* kernel's pride_bootspec_paddr, in kernel.buf */
     uint64_t next;      /* bump allocator */
+    size_t hole;        /* first of sys->ram_holes that may lie above 'next' */
     struct pd_image pds[PRIDE_MAX_PDS];
     struct table *tables, **tables_tail;
     unsigned ntables;
@@ -70,31 +71,26 @@ static void put_u64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
-{
-    return a < b + b_size && b < a + a_size;
-}
-
 /* ---- physical allocation ---- */
 
-/* 'what' and 'name' describe the allocation in messages, e.g. "stack of" "a". */
+/* 'what' and 'name' describe the allocation in messages, e.g. "stack of" "a".
+ * Allocations only move up and the holes are sorted and disjoint, so one
+ * cursor over the holes serves every allocation. */
 static uint64_t alloc(struct layout *L, uint64_t size, uint64_t align, int line,
                       const char *what, const char *name)
 {
+    const struct span *holes = L->sys->ram_holes;
     uint64_t pa = L->next;
     for (;;) {
         pa = align_up(pa, align);
         if (pa >= RAM_END || size > RAM_END - pa)
             fail_at(line, "out of physical memory for %s '%s' (%#llx bytes)", what, name,
                     (unsigned long long)size);
-        const struct mr *hole = NULL;
-        for (size_t i = 0; i < L->sys->nmrs && !hole; i++)
-            if (L->sys->mrs[i].fixed &&
-                overlaps(pa, size, L->sys->mrs[i].paddr, L->sys->mrs[i].size))
-                hole = &L->sys->mrs[i];
-        if (!hole)
+        while (L->hole < L->sys->nram_holes && holes[L->hole].base + holes[L->hole].size <= pa)
+            L->hole++;
+        if (L->hole == L->sys->nram_holes || holes[L->hole].base >= pa + size)
             break;
-        pa = hole->paddr + hole->size;
+        pa = holes[L->hole].base + holes[L->hole].size;
     }
     L->next = pa + size;
     if (L->opts->verbose)
@@ -125,7 +121,7 @@ static void load_kernel(struct layout *L)
     L->next = align_up(hi, PAGE_SIZE_SMALL);
     for (size_t i = 0; i < L->sys->nmrs; i++) {
         const struct mr *mr = &L->sys->mrs[i];
-        if (mr->fixed && overlaps(mr->paddr, mr->size, lo, hi - lo))
+        if (mr->fixed && ranges_overlap(mr->paddr, mr->size, lo, hi - lo))
             fail_at(mr->line, "region '%s' overlaps the kernel image", mr->name);
     }
 }

@@ -253,6 +253,31 @@ pride build "$ESC/verbose.system" -o "$OUT/x.img" --kernel "$KERNEL" --verbose "
 grep -aF "memory region" "$OUT/stdout" >"$OUT/verbose-region"
 expect_escaped tool/escape/verbose "$OUT/verbose-region" "memory region '$escaped'"
 
+# ---- scale: 100,000 regions and maps, checked and built in bounded time and memory ----
+
+SCALE=100000
+if python3 "$HERE/scale.py" system "$OUT/scale.system" $SCALE &&
+   python3 "$HERE/scale.py" attrs "$OUT/attrs.system" $SCALE &&
+   python3 "$HERE/scale.py" program "$OUT/scale.s" $SCALE &&
+   "$CROSS_CC" -nostdlib -static -no-pie -Wl,--build-id=none -T "$ROOT/libmicrokit/microkit.ld" \
+       -o "$OUT/scale.elf" "$OUT/scale.s" 2>"$OUT/stderr"; then
+    # scaled NAME SECONDS MEGABYTES STATUS COMMAND...: PASS if COMMAND stays in bounds
+    scaled() {
+        local name=$1 why
+        shift
+        if why=$(python3 "$HERE/scale.py" run "$@"); then pass "$name"; else fail "$name" "$why"; fi
+    }
+    for tool in "$BUILD/bin/pride" "$PRIDE"; do
+        if [ "$tool" = "$PRIDE" ]; then kind=asan secs=20 mb=0; else kind=plain secs=2 mb=200; fi
+        scaled "tool/scale/$kind/check" $secs $mb 0 "$tool" check "$OUT/scale.system"
+        scaled "tool/scale/$kind/build" $secs $mb 0 "$tool" build "$OUT/scale.system" \
+            -o "$OUT/scale.img" --kernel "$KERNEL" "$OUT"
+        scaled "tool/scale/$kind/attributes" $secs $mb 1 "$tool" check "$OUT/attrs.system"
+    done
+else
+    fail tool/scale/inputs "$(first_err)"
+fi
+
 # ---- the guard page below the stack, on the real kernel ----
 
 GUARD_IMG=$BUILD/tests/systems/stack_guard/stack_guard.img

@@ -39,7 +39,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 
 # Host build tool.
 TOOL_SRCS := $(wildcard tool/*.c)
-TOOL_HDRS := $(wildcard tool/*.h) include/pride/bootspec.h
+TOOL_HDRS := $(wildcard tool/*.h) include/pride/bootspec.h include/pride/platform.h
 $(PRIDE): $(TOOL_SRCS) $(TOOL_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(TOOL_SRCS)

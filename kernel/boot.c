@@ -19,6 +19,26 @@ static bool ram_page(uint64_t paddr)
            paddr < PLAT_RAM_BASE + PLAT_RAM_SIZE;
 }
 
+/* The tool's rules again: an SPI the GIC has, or a PPI the kernel delivers
+ * to PDs, with that PPI's fixed trigger. */
+static bool irq_deliverable(unsigned intid, unsigned edge)
+{
+    if (edge > 1 || intid < PLAT_GIC_FIRST_PPI || intid >= PLAT_GIC_NUM_INTIDS)
+        return false;
+    if (intid >= PLAT_GIC_FIRST_SPI)
+        return true;
+    return ((PLAT_PD_PPIS >> intid) & 1) && edge == ((PLAT_PD_PPIS_EDGE >> intid) & 1);
+}
+
+/* Names reach the console in fault reports: printable ASCII only. */
+static bool printable_name(const char *name)
+{
+    for (unsigned i = 0; i < PRIDE_NAME_LEN && name[i]; i++)
+        if (name[i] < ' ' || name[i] > '~')
+            return false;
+    return name[PRIDE_NAME_LEN - 1] == 0;
+}
+
 static const char *check_channel(const struct bootspec *spec, const struct bootspec_channel *c)
 {
     switch (c->kind) {
@@ -28,8 +48,8 @@ static const char *check_channel(const struct bootspec *spec, const struct boots
             return "channel to a PD that does not exist";
         return 0;
     case CH_IRQ:
-        if (c->irq < 16 || c->irq >= MAX_INTID || c->irq == PLAT_KERNEL_TIMER_INTID)
-            return "IRQ number out of range";
+        if (!irq_deliverable(c->irq, c->trigger))
+            return "IRQ the kernel cannot deliver";
         return 0;
     default: return "unknown channel kind";
     }
@@ -37,8 +57,8 @@ static const char *check_channel(const struct bootspec *spec, const struct boots
 
 static const char *check_pd(const struct bootspec *spec, const struct bootspec_pd *pd)
 {
-    if (pd->name[PRIDE_NAME_LEN - 1] != 0)
-        return "PD name not terminated";
+    if (!printable_name(pd->name))
+        return "PD name not terminated or not printable";
     if (pd->priority > 254 || (pd->parent != PRIDE_NO_PD && pd->parent >= spec->num_pds))
         return "bad priority or parent";
     if (!ram_page(pd->pgd_paddr) || !ram_page(pd->ipc_buffer_paddr))

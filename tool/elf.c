@@ -49,6 +49,22 @@ static bool read_shdr(const struct elf_file *ef, const Elf64_Ehdr *eh, unsigned 
     return true;
 }
 
+/* Defined symbols whose name ends inside the string table, sorted by name
+ * (equal names in table order, so a lookup finds the first, as a scan would). */
+static void index_symbols(struct elf_file *ef)
+{
+    ef->sym_names = xcalloc(ef->nsyms, sizeof(struct name_ref));
+    for (size_t i = 0; i < ef->nsyms; i++) {
+        Elf64_Sym sym;
+        memcpy(&sym, ef->syms + i * sizeof(sym), sizeof(sym));
+        if (sym.st_shndx == SHN_UNDEF || sym.st_name >= ef->strtab_len ||
+            !memchr(ef->strtab + sym.st_name, '\0', ef->strtab_len - sym.st_name))
+            continue;
+        ef->sym_names[ef->nsym_names++] = (struct name_ref){ ef->strtab + sym.st_name, i, 0 };
+    }
+    names_sort(ef->sym_names, ef->nsym_names);
+}
+
 /* A missing .symtab is not an error here; lookups simply fail. */
 static const char *load_symbols(struct elf_file *ef, const Elf64_Ehdr *eh)
 {
@@ -70,6 +86,7 @@ static const char *load_symbols(struct elf_file *ef, const Elf64_Ehdr *eh)
         ef->nsyms = sh.sh_size / sizeof(Elf64_Sym);
         ef->strtab = (const char *)ef->buf + str.sh_offset;
         ef->strtab_len = str.sh_size;
+        index_symbols(ef);
         return NULL;
     }
     return NULL;
@@ -102,19 +119,12 @@ const char *elf_load(struct elf_file *ef, const char *path)
 
 bool elf_symbol(const struct elf_file *ef, const char *name, struct elf_sym *out)
 {
-    size_t name_len = strlen(name);
-    for (size_t i = 0; i < ef->nsyms; i++) {
-        Elf64_Sym sym;
-        memcpy(&sym, ef->syms + i * sizeof(sym), sizeof(sym));
-        if (sym.st_shndx == SHN_UNDEF || sym.st_name >= ef->strtab_len)
-            continue;
-        /* compare including the NUL, which must lie inside the table */
-        if (ef->strtab_len - sym.st_name > name_len &&
-            !memcmp(ef->strtab + sym.st_name, name, name_len + 1)) {
-            out->value = sym.st_value;
-            out->size = sym.st_size;
-            return true;
-        }
-    }
-    return false;
+    const struct name_ref *ref = names_find(ef->sym_names, ef->nsym_names, name);
+    if (!ref)
+        return false;
+    Elf64_Sym sym;
+    memcpy(&sym, ef->syms + ref->index * sizeof(sym), sizeof(sym));
+    out->value = sym.st_value;
+    out->size = sym.st_size;
+    return true;
 }

@@ -21,20 +21,32 @@ static bool mergeable(const struct out_seg *prev, const struct out_seg *seg)
     return !seg->filesz || prev->memsz - prev->filesz <= MERGE_ZERO_LIMIT;
 }
 
+/* Appends 'seg's data at the end of 'prev' (after its zero tail), in a buffer
+ * of prev's own that grows by doubling, so each byte is copied O(1) times.
+ * Bytes past filesz are never written, so the calloc'd zeros stay. */
+static void append_data(struct out_seg *prev, const struct out_seg *seg)
+{
+    uint64_t need = prev->memsz + seg->filesz;
+    if (need > prev->merged_cap) {
+        uint64_t cap = prev->merged_cap * 2 > need ? prev->merged_cap * 2 : need;
+        uint8_t *merged = xcalloc(cap, 1);
+        if (prev->filesz)
+            memcpy(merged, prev->data, prev->filesz);
+        prev->data = prev->merged = merged;
+        prev->merged_cap = cap;
+    }
+    memcpy(prev->merged + prev->memsz, seg->data, seg->filesz);
+    prev->filesz = need;
+}
+
 /* Adjacent tool segments are coalesced: a zero-fill tail just grows memsz;
  * data after a zero tail materialises those zeros in the file. */
 void image_add(struct image *img, const struct out_seg *seg)
 {
     if (img->nsegs && mergeable(&img->segs[img->nsegs - 1], seg)) {
         struct out_seg *prev = &img->segs[img->nsegs - 1];
-        if (seg->filesz) {
-            uint8_t *data = xcalloc(prev->memsz + seg->filesz, 1);
-            if (prev->filesz)
-                memcpy(data, prev->data, prev->filesz);
-            memcpy(data + prev->memsz, seg->data, seg->filesz);
-            prev->data = data;
-            prev->filesz = prev->memsz + seg->filesz;
-        }
+        if (seg->filesz)
+            append_data(prev, seg);
         prev->memsz += seg->memsz;
         return;
     }

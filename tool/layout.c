@@ -15,7 +15,6 @@
 
 #include "tool.h"
 
-#define RAM_END (PLAT_RAM_BASE + PLAT_RAM_SIZE)
 #define PTES 512
 #define NO_PAGE SIZE_MAX
 
@@ -55,6 +54,7 @@ struct layout {
     struct elf_file kernel;
     uint8_t *spec_slot; /* kernel's pride_bootspec_paddr, in kernel.buf */
     uint64_t next;      /* bump allocator */
+    size_t hole;        /* first of sys->ram_holes that may lie above 'next' */
     struct pd_image pds[PRIDE_MAX_PDS];
     struct table *tables, **tables_tail;
     unsigned ntables;
@@ -71,36 +71,31 @@ static void put_u64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
-{
-    return a < b + b_size && b < a + a_size;
-}
-
 /* ---- physical allocation ---- */
 
-/* 'what' and 'name' describe the allocation in messages, e.g. "stack of" "a". */
+/* 'what' and 'name' describe the allocation in messages, e.g. "stack of" "a".
+ * Allocations only move up and the holes are sorted and disjoint, so one
+ * cursor over the holes serves every allocation. */
 static uint64_t alloc(struct layout *L, uint64_t size, uint64_t align, int line,
                       const char *what, const char *name)
 {
+    const struct span *holes = L->sys->ram_holes;
     uint64_t pa = L->next;
     for (;;) {
         pa = align_up(pa, align);
         if (pa >= RAM_END || size > RAM_END - pa)
             fail_at(line, "out of physical memory for %s '%s' (%#llx bytes)", what, name,
                     (unsigned long long)size);
-        const struct mr *hole = NULL;
-        for (size_t i = 0; i < L->sys->nmrs && !hole; i++)
-            if (L->sys->mrs[i].fixed &&
-                overlaps(pa, size, L->sys->mrs[i].paddr, L->sys->mrs[i].size))
-                hole = &L->sys->mrs[i];
-        if (!hole)
+        while (L->hole < L->sys->nram_holes && holes[L->hole].base + holes[L->hole].size <= pa)
+            L->hole++;
+        if (L->hole == L->sys->nram_holes || holes[L->hole].base >= pa + size)
             break;
-        pa = hole->paddr + hole->size;
+        pa = holes[L->hole].base + holes[L->hole].size;
     }
     L->next = pa + size;
     if (L->opts->verbose)
-        printf("  %#llx-%#llx  %s '%s'\n", (unsigned long long)pa,
-               (unsigned long long)(pa + size), what, name);
+        print_line("  %#llx-%#llx  %s '%s'", (unsigned long long)pa,
+                   (unsigned long long)(pa + size), what, name);
     return pa;
 }
 
@@ -126,7 +121,7 @@ static void load_kernel(struct layout *L)
     L->next = align_up(hi, PAGE_SIZE_SMALL);
     for (size_t i = 0; i < L->sys->nmrs; i++) {
         const struct mr *mr = &L->sys->mrs[i];
-        if (mr->fixed && overlaps(mr->paddr, mr->size, lo, hi - lo))
+        if (mr->fixed && ranges_overlap(mr->paddr, mr->size, lo, hi - lo))
             fail_at(mr->line, "region '%s' overlaps the kernel image", mr->name);
     }
 }
@@ -213,15 +208,16 @@ static unsigned seg_perms(uint32_t flags)
 /* Every 4 KiB page touched by a segment; pages shared by segments merge. */
 static void collect_pages(const struct pd *pd, struct pd_image *pi)
 {
-    uint64_t stack_lo = USER_STACK_TOP - pd->stack_size, total = 0;
+    uint64_t total = 0;
     for (size_t i = 0; i < pi->elf.nsegs; i++) {
         const struct elf_seg *s = &pi->elf.segs[i];
         if (s->vaddr >= USER_VA_LIMIT || s->memsz > USER_VA_LIMIT - s->vaddr)
             fail_at(pd->image_line, "program segment at %#llx is outside the user address range",
                     (unsigned long long)s->vaddr);
-        if (s->vaddr + s->memsz > stack_lo)
-            fail_at(pd->image_line, "program segment at %#llx overlaps the stack area",
-                    (unsigned long long)s->vaddr);
+        const char *clash = stack_clash(pd, s->vaddr + s->memsz);
+        if (clash)
+            fail_at(pd->image_line, "program segment at %#llx %s",
+                    (unsigned long long)s->vaddr, clash);
         total += (align_up(s->vaddr + s->memsz, PAGE_SIZE_SMALL) - (s->vaddr & ~0xfffULL)) /
                  PAGE_SIZE_SMALL;
     }
@@ -411,7 +407,7 @@ static void map_pd(struct layout *L, const struct pd *pd, struct pd_image *pi)
         map_page(L, pi->root, pi->pages[i].va, pi->pages_pa + i * PAGE_SIZE_SMALL,
                  PAGE_SIZE_SMALL, leaf_bits(pi->pages[i].perms, true), pd->image_line);
     for (uint64_t off = 0; off < pd->stack_size; off += PAGE_SIZE_SMALL)
-        map_page(L, pi->root, USER_STACK_TOP - pd->stack_size + off, pi->stack_pa + off,
+        map_page(L, pi->root, stack_bottom(pd) + off, pi->stack_pa + off,
                  PAGE_SIZE_SMALL, leaf_bits(PERM_R | PERM_W, true), pd->line);
     for (size_t i = 0; i < pd->nmaps; i++) {
         const struct map *m = &pd->maps[i];
@@ -560,7 +556,7 @@ void layout_build(struct system *sys, const struct build_opts *opts, struct imag
     for (size_t i = 0; i < sys->npds; i++)
         load_program(L, sys->pds[i]);
     if (opts->verbose)
-        printf("physical layout:\n");
+        print_line("physical layout:");
     allocate(L);
     for (size_t i = 0; i < sys->npds; i++) {
         struct pd_image *pi = &L->pds[i];
@@ -576,6 +572,6 @@ void layout_build(struct system *sys, const struct build_opts *opts, struct imag
     put_u64(L->spec_slot, spec_pa);
     emit(L, img, spec_pa, spec, total);
     if (opts->verbose)
-        printf("boot spec at %#llx, %u page tables, entry %#llx\n",
-               (unsigned long long)spec_pa, L->ntables, (unsigned long long)img->entry);
+        print_line("boot spec at %#llx, %u page tables, entry %#llx",
+                   (unsigned long long)spec_pa, L->ntables, (unsigned long long)img->entry);
 }

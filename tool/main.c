@@ -1,6 +1,7 @@
 /*
- * pride: host build tool. Command line, error reporting and the small helpers
- * every other file uses (arena allocation, file reading, number parsing).
+ * pride: host build tool. Command line, output and error reporting, and the
+ * small helpers every other file uses (arena allocation, file reading,
+ * number parsing).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -11,6 +12,55 @@
 #include <sys/stat.h>
 
 #include "tool.h"
+
+/* ---- output ---- */
+
+/* Writes 's' with every byte outside printable ASCII, and '\' itself, as a
+ * C-style escape: names, values and paths from the input can then neither
+ * split a "file:line: message" line nor send the terminal control sequences. */
+static void put_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '\n': fputs("\\n", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\\': fputs("\\\\", f); break;
+        default:
+            if (c < ' ' || c > '~')
+                fprintf(f, "\\x%02x", c);
+            else
+                fputc(c, f);
+        }
+    }
+}
+
+static void vput_escaped(FILE *f, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    /* plain malloc: the arena's own failures are reported through here */
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (text) {
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+        put_escaped(f, text);
+        free(text);
+    } else {
+        fputs("(message too long to print)", f);
+    }
+    va_end(again);
+}
+
+void print_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vput_escaped(stdout, fmt, ap);
+    va_end(ap);
+    fputc('\n', stdout);
+}
 
 /* ---- errors ---- */
 
@@ -25,9 +75,10 @@ void set_error_file(const char *path)
 _Noreturn void fail_at(int line, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s:%d: ", error_file, line);
+    put_escaped(stderr, error_file);
+    fprintf(stderr, ":%d: ", line);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vput_escaped(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     exit(1);
@@ -36,9 +87,10 @@ _Noreturn void fail_at(int line, const char *fmt, ...)
 _Noreturn void fail_path(const char *path, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", path);
+    put_escaped(stderr, path);
+    fputs(": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vput_escaped(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     exit(1);
@@ -46,12 +98,25 @@ _Noreturn void fail_path(const char *path, const char *fmt, ...)
 
 /* ---- arena: every allocation is freed at exit, so errors never leak ---- */
 
+/* Small allocations are carved from blocks of ARENA_BLOCK bytes: a .system
+ * file with 100,000 elements makes millions of them, and one malloc each
+ * would cost more in headers than the data. The sanitizer build gives every
+ * allocation its own block instead, so that ASan sees overruns between them. */
+#define ARENA_BLOCK 0x10000
+#ifdef __SANITIZE_ADDRESS__
+#define ARENA_SMALL 0
+#else
+#define ARENA_SMALL (ARENA_BLOCK / 16)
+#endif
+
 struct block {
     struct block *next;
     max_align_t data[];
 };
 
 static struct block *arena;
+static unsigned char *arena_next; /* free part of the newest small block */
+static size_t arena_left;
 
 static void arena_free(void)
 {
@@ -62,16 +127,33 @@ static void arena_free(void)
     }
 }
 
-void *xcalloc(size_t n, size_t size)
+static void *new_block(size_t bytes)
 {
-    if (size && n > (SIZE_MAX - sizeof(struct block)) / size)
-        fail_path("pride", "allocation too large");
-    struct block *b = calloc(1, sizeof(*b) + n * size);
+    struct block *b = calloc(1, sizeof(*b) + bytes);
     if (!b)
         fail_path("pride", "out of host memory");
     b->next = arena;
     arena = b;
     return b->data;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    const size_t align = sizeof(max_align_t);
+    if (size && n > (SIZE_MAX - sizeof(struct block) - align) / size)
+        fail_path("pride", "allocation too large");
+    /* rounded up to keep every allocation aligned, and never empty */
+    size_t bytes = n * size == 0 ? align : (n * size + align - 1) & ~(align - 1);
+    if (bytes > ARENA_SMALL)
+        return new_block(bytes);
+    if (bytes > arena_left) {
+        arena_next = new_block(ARENA_BLOCK);
+        arena_left = ARENA_BLOCK;
+    }
+    void *p = arena_next;
+    arena_next += bytes;
+    arena_left -= bytes;
+    return p;
 }
 
 char *xstrdup(const char *s)

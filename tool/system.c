@@ -144,6 +144,20 @@ static void parse_map(const struct xml_node *n, struct map *m)
     m->setvar_vaddr = str_attr(n, "setvar_vaddr", false);
 }
 
+/* A PPI reaches a PD only if the kernel delivers it, and its trigger is
+ * fixed by the hardware: a different one asked for could not be honoured. */
+static void check_ppi(const struct xml_node *n, struct irq *irq, const char *trigger)
+{
+    if (!((PLAT_PD_PPIS >> irq->intid) & 1))
+        fail_at(attr_line(n, "irq"), "IRQ %u is a PPI that the kernel does not deliver to PDs",
+                irq->intid);
+    bool edge = (PLAT_PD_PPIS_EDGE >> irq->intid) & 1;
+    if (trigger && irq->edge != edge)
+        fail_at(attr_line(n, "trigger"), "IRQ %u is a PPI with a fixed %s trigger, not \"%s\"",
+                irq->intid, edge ? "edge" : "level", trigger);
+    irq->edge = edge;
+}
+
 static void parse_irq(const struct xml_node *n, struct irq *irq)
 {
     static const char *const attrs[] = { "irq", "id", "trigger", NULL };
@@ -151,7 +165,7 @@ static void parse_irq(const struct xml_node *n, struct irq *irq)
     no_children(n);
     irq->line = n->line;
     const struct xml_attr *a = required(n, "irq");
-    irq->intid = (unsigned)num_value(a, 16, 1019);
+    irq->intid = (unsigned)num_value(a, PLAT_GIC_FIRST_PPI, PLAT_GIC_NUM_INTIDS - 1);
     if (irq->intid == PLAT_KERNEL_TIMER_INTID)
         fail_at(a->line, "IRQ %d is the kernel's timer and cannot be given to a PD",
                 PLAT_KERNEL_TIMER_INTID);
@@ -161,6 +175,8 @@ static void parse_irq(const struct xml_node *n, struct irq *irq)
         fail_at(attr_line(n, "trigger"), "trigger must be \"level\" or \"edge\", not '%s'",
                 trigger);
     irq->edge = trigger && !strcmp(trigger, "edge");
+    if (irq->intid < PLAT_GIC_FIRST_SPI)
+        check_ppi(n, irq, trigger);
 }
 
 static void parse_setvar(const struct xml_node *n, struct setvar *sv)
@@ -207,6 +223,20 @@ static void parse_pd_children(struct system *sys, const struct xml_node *n,
         fail_at(n->line, "protection domain '%s' has no <program_image>", pd->name);
 }
 
+/* The kernel prints PD names in its fault reports: printable ASCII only. */
+static const char *pd_name(const struct xml_node *n)
+{
+    const char *name = str_attr(n, "name", true);
+    if (strlen(name) > PRIDE_NAME_LEN - 1)
+        fail_at(attr_line(n, "name"), "PD name '%s' is longer than %d characters", name,
+                PRIDE_NAME_LEN - 1);
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        if (*c < ' ' || *c > '~')
+            fail_at(attr_line(n, "name"), "PD name '%s' contains a control character or a "
+                    "byte outside ASCII", name);
+    return name;
+}
+
 static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *parent)
 {
     static const char *const attrs[] = { "name", "priority", "budget", "period",
@@ -219,10 +249,7 @@ static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *pa
     sys->pds[sys->npds++] = pd;
     pd->line = n->line;
     pd->parent = parent;
-    pd->name = str_attr(n, "name", true);
-    if (strlen(pd->name) > PRIDE_NAME_LEN - 1)
-        fail_at(attr_line(n, "name"), "PD name '%s' is longer than %d characters",
-                pd->name, PRIDE_NAME_LEN - 1);
+    pd->name = pd_name(n);
     pd->priority = (unsigned)num_attr(n, "priority", 0, 0, 254);
     pd->budget = (uint32_t)num_attr(n, "budget", 1000, 1, UINT32_MAX);
     pd->period = (uint32_t)num_attr(n, "period", pd->budget, 1, UINT32_MAX);
@@ -242,6 +269,44 @@ static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *pa
     parse_pd_children(sys, n, pd);
 }
 
+/* Physical ranges the kernel owns that are known without the kernel's ELF
+ * file (layout.c checks the kernel image itself). */
+static const struct {
+    uint64_t base, size;
+    const char *what;
+} kernel_owned[] = {
+    { PLAT_GIC_WINDOW_BASE, PLAT_GIC_WINDOW_SIZE, "the interrupt controller (GIC)" },
+};
+
+/* A fixed region must be addressable, lie wholly inside RAM (normal memory
+ * the tool also hands out) or wholly outside it (devices), and keep clear of
+ * everything the kernel owns. */
+static void parse_phys_addr(const struct xml_attr *pa, struct mr *mr)
+{
+    const uint64_t pa_limit = PRIDE_U64(1) << PLAT_PA_BITS;
+    mr->paddr = num_value(pa, 0, UINT64_MAX);
+    mr->fixed = true;
+    unsigned long long base = mr->paddr, size = mr->size, end = base + size;
+    if (base % mr->page_size)
+        fail_at(pa->line, "phys_addr %#llx is not aligned to the page size %#llx", base,
+                (unsigned long long)mr->page_size);
+    if (base >= pa_limit || size > pa_limit - base)
+        fail_at(pa->line, "region '%s' at %#llx (size %#llx) reaches beyond the %d-bit "
+                "physical address space", mr->name, base, size, PLAT_PA_BITS);
+    if (base < PLAT_RAM_BASE && end > PLAT_RAM_BASE)
+        fail_at(pa->line, "region '%s' (%#llx..%#llx) crosses the start of RAM at %#llx",
+                mr->name, base, end, PLAT_RAM_BASE);
+    if (base < RAM_END && end > RAM_END)
+        fail_at(pa->line, "region '%s' (%#llx..%#llx) crosses the end of RAM at %#llx",
+                mr->name, base, end, RAM_END);
+    for (size_t i = 0; i < sizeof(kernel_owned) / sizeof(kernel_owned[0]); i++)
+        if (ranges_overlap(base, size, kernel_owned[i].base, kernel_owned[i].size))
+            fail_at(pa->line, "region '%s' (%#llx..%#llx) overlaps %s at %#llx..%#llx, which "
+                    "the kernel owns", mr->name, base, end, kernel_owned[i].what,
+                    (unsigned long long)kernel_owned[i].base,
+                    (unsigned long long)(kernel_owned[i].base + kernel_owned[i].size));
+}
+
 static void parse_mr(const struct xml_node *n, struct mr *mr)
 {
     static const char *const attrs[] = { "name", "size", "page_size", "phys_addr", NULL };
@@ -258,16 +323,8 @@ static void parse_mr(const struct xml_node *n, struct mr *mr)
         fail_at(size->line, "size %#llx is not a multiple of the page size %#llx",
                 (unsigned long long)mr->size, (unsigned long long)mr->page_size);
     const struct xml_attr *pa = find_attr(n, "phys_addr");
-    if (pa) {
-        /* keep every address below 2^48 so it fits a descriptor's address field */
-        mr->paddr = num_value(pa, 0, PTE_ADDR_MASK & ~(PAGE_SIZE_SMALL - 1));
-        mr->fixed = true;
-        if (mr->paddr % mr->page_size)
-            fail_at(pa->line, "phys_addr %#llx is not aligned to the page size %#llx",
-                    (unsigned long long)mr->paddr, (unsigned long long)mr->page_size);
-        if (mr->size > PTE_ADDR_MASK + 1 - mr->paddr)
-            fail_at(size->line, "region extends beyond the physical address range");
-    }
+    if (pa)
+        parse_phys_addr(pa, mr);
 }
 
 static void parse_end(const struct xml_node *n, struct chan_end *end)
@@ -301,92 +358,129 @@ static void parse_channel(const struct xml_node *n, struct channel *ch)
 
 /* ---- cross-element validation ---- */
 
+/* Sorts 'refs' by name and fails at the first (document order) repeat. */
+static struct name_ref *unique_names(struct name_ref *refs, size_t n, const char *kind)
+{
+    names_sort(refs, n);
+    const struct name_ref *first;
+    const struct name_ref *repeat = names_repeat(refs, n, &first);
+    if (repeat)
+        fail_at(repeat->line, "duplicate %s name '%s' (first on line %d)", kind, repeat->name,
+                first->line);
+    return refs;
+}
+
 static struct pd *find_pd(const struct system *sys, const char *name)
 {
+    const struct name_ref *ref = names_find(sys->pd_names, sys->npds, name);
+    return ref ? sys->pds[ref->index] : NULL;
+}
+
+static struct mr *find_mr(const struct system *sys, const char *name)
+{
+    const struct name_ref *ref = names_find(sys->mr_names, sys->nmrs, name);
+    return ref ? &sys->mrs[ref->index] : NULL;
+}
+
+static void index_names(struct system *sys)
+{
+    struct name_ref *pds = xcalloc(sys->npds, sizeof(*pds));
     for (size_t i = 0; i < sys->npds; i++)
-        if (!strcmp(sys->pds[i]->name, name))
-            return sys->pds[i];
-    return NULL;
-}
-
-struct mr *system_find_mr(const struct system *sys, const char *name)
-{
+        pds[i] = (struct name_ref){ sys->pds[i]->name, i, sys->pds[i]->line };
+    sys->pd_names = unique_names(pds, sys->npds, "protection domain");
+    struct name_ref *mrs = xcalloc(sys->nmrs, sizeof(*mrs));
     for (size_t i = 0; i < sys->nmrs; i++)
-        if (!strcmp(sys->mrs[i].name, name))
-            return &sys->mrs[i];
-    return NULL;
+        mrs[i] = (struct name_ref){ sys->mrs[i].name, i, sys->mrs[i].line };
+    sys->mr_names = unique_names(mrs, sys->nmrs, "memory region");
 }
 
-static void check_unique_names(const struct system *sys)
+/* Quadratic, but in the number of PDs, which is at most PRIDE_MAX_PDS. */
+static void check_child_ids(const struct system *sys)
 {
-    for (size_t i = 0; i < sys->npds; i++) {
-        struct pd *first = find_pd(sys, sys->pds[i]->name);
-        if (first != sys->pds[i])
-            fail_at(sys->pds[i]->line, "duplicate protection domain name '%s' (first on line %d)",
-                    first->name, first->line);
+    for (size_t i = 0; i < sys->npds; i++)
         for (size_t j = 0; j < i; j++)
             if (sys->pds[j]->parent && sys->pds[j]->parent == sys->pds[i]->parent &&
                 sys->pds[j]->id_in_parent == sys->pds[i]->id_in_parent)
                 fail_at(sys->pds[i]->line, "child id %u of '%s' is already used by '%s'",
                         sys->pds[i]->id_in_parent, sys->pds[i]->parent->name,
                         sys->pds[j]->name);
-    }
-    for (size_t i = 0; i < sys->nmrs; i++) {
-        struct mr *first = system_find_mr(sys, sys->mrs[i].name);
-        if (first != &sys->mrs[i])
-            fail_at(sys->mrs[i].line, "duplicate memory region name '%s' (first on line %d)",
-                    first->name, first->line);
-    }
 }
 
-static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+uint64_t stack_bottom(const struct pd *pd)
 {
-    return a < b + b_size && b < a + a_size;
+    return USER_STACK_TOP - pd->stack_size;
+}
+
+/* Above the guard page the stack area runs to USER_VA_LIMIT, so it also
+ * holds the unmapped page above USER_STACK_TOP. */
+const char *stack_clash(const struct pd *pd, uint64_t end)
+{
+    if (end > stack_bottom(pd))
+        return "overlaps the stack area";
+    if (end > stack_bottom(pd) - STACK_GUARD_SIZE)
+        return "overlaps the guard page below the stack";
+    return NULL;
+}
+
+static void check_map(const struct system *sys, const struct pd *pd, struct map *m)
+{
+    const char *name = m->mr_name;
+    unsigned long long va = m->vaddr;
+    m->mr = find_mr(sys, name);
+    if (!m->mr)
+        fail_at(m->line, "map of unknown memory region '%s'", name);
+    if (m->vaddr % m->mr->page_size)
+        fail_at(m->line, "vaddr %#llx is not aligned to region '%s' page size %#llx", va, name,
+                (unsigned long long)m->mr->page_size);
+    if (m->mr->size > USER_VA_LIMIT - m->vaddr)
+        fail_at(m->line, "map of '%s' at %#llx extends beyond the user address range", name, va);
+    const char *clash = stack_clash(pd, m->vaddr + m->mr->size);
+    if (clash)
+        fail_at(m->line, "map of '%s' at %#llx %s (guard page at %#llx, stack from %#llx)",
+                name, va, clash, (unsigned long long)(stack_bottom(pd) - STACK_GUARD_SIZE),
+                (unsigned long long)stack_bottom(pd));
 }
 
 static void check_maps(const struct system *sys, struct pd *pd)
 {
-    /* the stack area runs from the stack's lowest byte to the top of user VA,
-     * which includes the guard page above USER_STACK_TOP */
-    uint64_t stack_lo = USER_STACK_TOP - pd->stack_size;
+    struct span *spans = xcalloc(pd->nmaps, sizeof(*spans));
     for (size_t i = 0; i < pd->nmaps; i++) {
         struct map *m = &pd->maps[i];
-        const char *name = m->mr_name;
-        m->mr = system_find_mr(sys, name);
-        if (!m->mr)
-            fail_at(m->line, "map of unknown memory region '%s'", name);
-        if (m->vaddr % m->mr->page_size)
-            fail_at(m->line, "vaddr %#llx is not aligned to region '%s' page size %#llx",
-                    (unsigned long long)m->vaddr, name,
-                    (unsigned long long)m->mr->page_size);
-        if (m->mr->size > USER_VA_LIMIT - m->vaddr)
-            fail_at(m->line, "map of '%s' at %#llx extends beyond the user address range",
-                    name, (unsigned long long)m->vaddr);
-        if (m->vaddr + m->mr->size > stack_lo)
-            fail_at(m->line, "map of '%s' at %#llx overlaps the stack area (from %#llx)",
-                    name, (unsigned long long)m->vaddr, (unsigned long long)stack_lo);
-        for (size_t j = 0; j < i; j++)
-            if (overlaps(m->vaddr, m->mr->size, pd->maps[j].vaddr, pd->maps[j].mr->size))
-                fail_at(m->line, "map of '%s' at %#llx overlaps the map on line %d", name,
-                        (unsigned long long)m->vaddr, pd->maps[j].line);
+        check_map(sys, pd, m);
+        spans[i] = (struct span){ m->vaddr, m->mr->size, m->line, i };
     }
+    spans_sort(spans, pd->nmaps);
+    const struct span *earlier, *later;
+    if (spans_overlap(spans, pd->nmaps, &earlier, &later))
+        fail_at(later->line, "map of '%s' at %#llx overlaps the map on line %d",
+                pd->maps[later->index].mr_name, (unsigned long long)later->base, earlier->line);
     for (size_t i = 0; i < pd->nsetvars; i++) {
         struct setvar *sv = &pd->setvars[i];
-        const char *name = sv->mr_name;
-        sv->mr = system_find_mr(sys, name);
+        sv->mr = find_mr(sys, sv->mr_name);
         if (!sv->mr)
-            fail_at(sv->line, "setvar region_paddr names unknown memory region '%s'", name);
+            fail_at(sv->line, "setvar region_paddr names unknown memory region '%s'",
+                    sv->mr_name);
     }
 }
 
-static void check_fixed_regions(const struct system *sys)
+/* Also keeps, in address order, the fixed regions inside RAM: the holes the
+ * allocator steps around. */
+static void check_fixed_regions(struct system *sys)
 {
+    struct span *fixed = xcalloc(sys->nmrs, sizeof(*fixed));
+    size_t n = 0;
     for (size_t i = 0; i < sys->nmrs; i++)
-        for (size_t j = 0; j < i && sys->mrs[i].fixed; j++)
-            if (sys->mrs[j].fixed && overlaps(sys->mrs[i].paddr, sys->mrs[i].size,
-                                              sys->mrs[j].paddr, sys->mrs[j].size))
-                fail_at(sys->mrs[i].line, "region '%s' overlaps fixed region '%s' (line %d)",
-                        sys->mrs[i].name, sys->mrs[j].name, sys->mrs[j].line);
+        if (sys->mrs[i].fixed)
+            fixed[n++] = (struct span){ sys->mrs[i].paddr, sys->mrs[i].size, sys->mrs[i].line, i };
+    spans_sort(fixed, n);
+    const struct span *earlier, *later;
+    if (spans_overlap(fixed, n, &earlier, &later))
+        fail_at(later->line, "region '%s' overlaps fixed region '%s' (line %d)",
+                sys->mrs[later->index].name, sys->mrs[earlier->index].name, earlier->line);
+    sys->ram_holes = fixed;
+    for (size_t i = 0; i < n; i++)
+        if (fixed[i].base >= PLAT_RAM_BASE && fixed[i].base < RAM_END)
+            fixed[sys->nram_holes++] = fixed[i];
 }
 
 static void claim_id(struct pd *pd, unsigned id, int line)
@@ -399,6 +493,7 @@ static void claim_id(struct pd *pd, unsigned id, int line)
 
 static void check_irqs(const struct system *sys)
 {
+    struct { const struct irq *irq; const struct pd *pd; } claims[PLAT_GIC_NUM_INTIDS] = { 0 };
     size_t total = 0;
     for (size_t i = 0; i < sys->npds; i++) {
         struct pd *pd = sys->pds[i];
@@ -408,12 +503,11 @@ static void check_irqs(const struct system *sys)
                 fail_at(irq->line, "more than %d IRQs in the system", PRIDE_MAX_IRQS);
             claim_id(pd, irq->id, irq->line);
             pd->ids[irq->id].irq = irq;
-            /* earlier IRQs: all of earlier PDs, and this PD's before k */
-            for (size_t j = 0; j <= i; j++)
-                for (size_t l = 0; l < (j == i ? k : sys->pds[j]->nirqs); l++)
-                    if (sys->pds[j]->irqs[l].intid == irq->intid)
-                        fail_at(irq->line, "IRQ %u is already claimed by PD '%s' (line %d)",
-                                irq->intid, sys->pds[j]->name, sys->pds[j]->irqs[l].line);
+            if (claims[irq->intid].irq)
+                fail_at(irq->line, "IRQ %u is already claimed by PD '%s' (line %d)",
+                        irq->intid, claims[irq->intid].pd->name, claims[irq->intid].irq->line);
+            claims[irq->intid].irq = irq;
+            claims[irq->intid].pd = pd;
         }
     }
 }
@@ -494,7 +588,8 @@ static void check_ppc(const struct system *sys)
 
 static void validate(struct system *sys)
 {
-    check_unique_names(sys);
+    index_names(sys);
+    check_child_ids(sys);
     for (size_t i = 0; i < sys->npds; i++)
         check_maps(sys, sys->pds[i]);
     check_fixed_regions(sys);

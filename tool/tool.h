@@ -15,9 +15,20 @@
 #include <stdint.h>
 
 #include "pride/bootspec.h"
+#include "pride/platform.h"
 
-/* ---- main.c: errors, memory, files, numbers ---- */
+/* An unmapped page the tool keeps below every stack, so that an overflow
+ * faults instead of writing into whatever is mapped below. */
+#define STACK_GUARD_SIZE PAGE_SIZE_SMALL
 
+#define RAM_END (PLAT_RAM_BASE + PLAT_RAM_SIZE)
+
+/* ---- main.c: output, errors, memory, files, numbers ---- */
+
+/* All text that may hold bytes from input files or the command line goes
+ * through print_line (one line on stdout) and the two fail functions; bytes
+ * outside printable ASCII are printed as escapes. */
+void print_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_error_file(const char *path);
 _Noreturn void fail_at(int line, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -30,6 +41,40 @@ char *xconcat(const char *a, size_t n, const char *b);
 uint8_t *read_file(const char *path, size_t *len);
 /* Parses decimal or 0x hex with '_' separators; NULL or an error text. */
 const char *parse_u64(const char *text, uint64_t *out);
+
+/* ---- sorted.c: duplicates, lookups and overlaps by sorting ---- */
+
+bool ranges_overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size);
+
+/* A name, the position of its owner (document order, symbol index...) and,
+ * for names from the .system file, its line. */
+struct name_ref {
+    const char *name;
+    size_t index;
+    int line;
+};
+
+/* Sorts by name, equal names by index. */
+void names_sort(struct name_ref *refs, size_t n);
+/* The entry with the lowest index among those called 'name', or NULL. */
+const struct name_ref *names_find(const struct name_ref *refs, size_t n, const char *name);
+/* Of the entries whose name an entry with a lower index already has, the one
+ * with the lowest index (*first gets that name's first entry), or NULL. */
+const struct name_ref *names_repeat(const struct name_ref *refs, size_t n,
+                                    const struct name_ref **first);
+
+/* An address range and the line (and item) it comes from. */
+struct span {
+    uint64_t base, size;
+    int line;
+    size_t index;
+};
+
+void spans_sort(struct span *spans, size_t n);
+/* On sorted spans: whether two overlap; if so, the overlapping pair whose
+ * later line is lowest. */
+bool spans_overlap(const struct span *sorted, size_t n, const struct span **earlier,
+                   const struct span **later);
 
 /* ---- xml.c ---- */
 
@@ -135,12 +180,20 @@ struct system {
     size_t npds;
     struct mr *mrs;
     size_t nmrs;
+    struct name_ref *pd_names; /* sorted by name (validation) */
+    struct name_ref *mr_names; /* sorted by name (validation) */
+    struct span *ram_holes;    /* fixed regions inside RAM, sorted by address */
+    size_t nram_holes;
     struct channel *channels;
     size_t nchannels;
 };
 
 struct system *system_load(const char *path);
-struct mr *system_find_mr(const struct system *sys, const char *name);
+/* Lowest user VA of the PD's stack; the guard page lies right below it. */
+uint64_t stack_bottom(const struct pd *pd);
+/* NULL if a range of the PD's address space ending at 'end' (exclusive)
+ * stays below the stack's guard page, otherwise what it runs into. */
+const char *stack_clash(const struct pd *pd, uint64_t end);
 
 /* ---- elf.c ---- */
 
@@ -164,6 +217,8 @@ struct elf_file {
     size_t nsyms;
     const char *strtab;
     size_t strtab_len;
+    struct name_ref *sym_names; /* defined, well-named symbols, sorted */
+    size_t nsym_names;
 };
 
 /* Reads and checks an AArch64 ELF64 executable; NULL or an error text. */
@@ -177,6 +232,8 @@ struct out_seg {
     uint32_t flags;
     bool kernel; /* kernel segments keep their addresses and are never merged */
     const uint8_t *data;
+    uint8_t *merged;     /* once merged with data: 'data' is this buffer of our own */
+    uint64_t merged_cap;
 };
 
 struct image {

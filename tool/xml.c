@@ -15,6 +15,8 @@ struct parser {
     const char *text;
     size_t pos, len;
     int line;
+    struct name_ref *attr_names; /* scratch for duplicate checks, grown by doubling */
+    size_t attr_names_cap;
 };
 
 static _Noreturn void malformed(int line, const char *what)
@@ -116,8 +118,9 @@ static char *parse_value(struct parser *p)
     if (quote != '"' && quote != '\'')
         malformed(line, "attribute value must be quoted");
     advance(p, 1);
-    /* the decoded value is never longer than the raw text */
-    char *out = xcalloc(p->len - p->pos + 1, 1);
+    /* the decoded value is never longer than the raw text up to the quote */
+    const char *end = memchr(p->text + p->pos, quote, p->len - p->pos);
+    char *out = xcalloc((end ? (size_t)(end - p->text) : p->len) - p->pos + 1, 1);
     size_t n = 0;
     for (;;) {
         char c = peek(p);
@@ -138,22 +141,40 @@ static char *parse_value(struct parser *p)
     return out;
 }
 
+/* By sorting, so that an element with very many attributes costs O(n log n). */
+static void check_unique_attrs(struct parser *p, const struct xml_node *node, size_t n)
+{
+    if (n < 2)
+        return;
+    if (n > p->attr_names_cap) {
+        p->attr_names_cap = n > 2 * p->attr_names_cap ? n : 2 * p->attr_names_cap;
+        p->attr_names = xcalloc(p->attr_names_cap, sizeof(struct name_ref));
+    }
+    struct name_ref *refs = p->attr_names;
+    size_t i = 0;
+    for (const struct xml_attr *a = node->attrs; a; a = a->next, i++)
+        refs[i] = (struct name_ref){ a->name, i, a->line };
+    names_sort(refs, n);
+    const struct name_ref *first;
+    const struct name_ref *repeat = names_repeat(refs, n, &first);
+    if (repeat)
+        fail_at(repeat->line, "malformed XML: duplicate attribute '%s'", repeat->name);
+}
+
 static void parse_attrs(struct parser *p, struct xml_node *node)
 {
     struct xml_attr **tail = &node->attrs;
-    for (;;) {
+    size_t n = 0;
+    for (;; n++) {
         bool spaced = skip_space(p);
         char c = peek(p);
         if (c == '>' || c == '/' || p->pos >= p->len)
-            return;
+            break;
         if (!spaced)
             malformed(p->line, "expected whitespace between attributes");
         struct xml_attr *a = xcalloc(1, sizeof(*a));
         a->line = p->line;
         a->name = parse_name(p, "expected attribute name");
-        for (struct xml_attr *o = node->attrs; o; o = o->next)
-            if (!strcmp(o->name, a->name))
-                fail_at(a->line, "malformed XML: duplicate attribute '%s'", a->name);
         skip_space(p);
         if (peek(p) != '=')
             malformed(p->line, "expected '=' after attribute name");
@@ -163,6 +184,7 @@ static void parse_attrs(struct parser *p, struct xml_node *node)
         *tail = a;
         tail = &a->next;
     }
+    check_unique_attrs(p, node, n);
 }
 
 static struct xml_node *parse_element(struct parser *p, int depth);

@@ -13,11 +13,10 @@
 #ifndef PRIDE_BOOTSPEC_H
 #define PRIDE_BOOTSPEC_H
 
-#ifdef __ASSEMBLER__
-#define PRIDE_U64(x) x
-#else
+#include <pride/platform.h>
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
-#define PRIDE_U64(x) x##ULL
 #endif
 
 #define BOOTSPEC_MAGIC   PRIDE_U64(0x31435053454449) /* "IDESPC1" */
@@ -30,12 +29,6 @@
 #define PRIDE_MAX_MRS      64  /* message words in one PPC */
 #define PRIDE_NAME_LEN     64  /* PD name including the NUL */
 #define PRIDE_NO_PD        0xff
-
-/* QEMU virt platform, AArch64. */
-#define PLAT_RAM_BASE     PRIDE_U64(0x40000000)
-#define PLAT_RAM_SIZE     PRIDE_U64(0x20000000) /* 512 MiB: QEMU is started with -m 512M */
-#define PLAT_KERNEL_PADDR PRIDE_U64(0x40200000) /* leaves room for QEMU's DTB at RAM base */
-#define PLAT_KERNEL_TIMER_INTID 30      /* EL1 physical timer PPI, kernel-owned */
 
 /* The kernel sees all physical memory at PA + KERNEL_VOFFSET (TTBR1 half). */
 #define KERNEL_VOFFSET    PRIDE_U64(0xFFFFFF8000000000)

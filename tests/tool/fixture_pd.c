@@ -18,6 +18,11 @@ u64 uart_paddr;
 u64 buffer_paddr;
 const char banner[] = "fixture";
 
+#ifdef HIGH_SEGMENT
+/* placed by fixture_high.ld */
+__attribute__((section(".high"))) u64 high_page[512] = { 1 };
+#endif
+
 #ifndef NO_IPC_BUFFER
 __attribute__((aligned(4096), section(".bss.ipc_buffer")))
 unsigned char pride_ipc_buffer[4096];

@@ -20,11 +20,19 @@ mkdir -p "$OUT"
 
 # ---- fixtures ----
 
+# build_high_fixture NAME VA: the fixture program with one more data page at VA.
+build_high_fixture() {
+    "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
+        -T "$HERE/fixture_high.ld" -Wl,--defsym=HIGH_PAGE="$2" -DHIGH_SEGMENT \
+        -o "$OUT/$1.elf" "$HERE/fixture_pd.c"
+}
+
 build_fixtures() {
     local pd_flags=(-ffreestanding -nostdlib -static -fno-pic -no-pie -O2
                     -Wl,--build-id=none -T "$ROOT/libmicrokit/microkit.ld")
     "$CROSS_CC" "${pd_flags[@]}" -o "$OUT/pd.elf" "$HERE/fixture_pd.c" &&
     "$CROSS_CC" "${pd_flags[@]}" -DNO_IPC_BUFFER -o "$OUT/pd_noipc.elf" "$HERE/fixture_pd.c" &&
+    build_high_fixture pd_high_ok 0x7FFFFFB000 && build_high_fixture pd_high_guard 0x7FFFFFC000 &&
     "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
         -T "$HERE/fixture_kernel.ld" -o "$KERNEL" "$HERE/fixture_kernel.c" &&
     "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
@@ -150,6 +158,15 @@ else
     fail tool/image/hole "$(head -1 "$OUT/check.err")"
 fi
 
+# good/near_stack.system: a map and a program segment right below the guard page
+near=(map a 0x7FFFFFB000 rw-cP \; unmapped a 0x7FFFFFC000 \; map a 0x7FFFFFD000 rw-cP \;
+      map b 0x7FFFFFB000 rw-cP \; unmapped b 0x7FFFFFC000 \; map b 0x7FFFFFD000 rw-cP \;)
+if "$OUT/check_image" "$OUT/near_stack.img" "$KERNEL" "${near[@]}" pds 2 2>"$OUT/check.err"; then
+    pass tool/image/near-stack
+else
+    fail tool/image/near-stack "$(head -1 "$OUT/check.err")"
+fi
+
 build "$HERE/good/full.system" "$OUT/full2.img"
 if cmp -s "$OUT/full.img" "$OUT/full2.img"; then pass tool/deterministic; else fail tool/deterministic "two builds differ"; fi
 
@@ -195,6 +212,121 @@ expect_status tool/search/system-dir 0 $?
 cp "$OUT/notelf.elf" "$OUT/first/pd.elf"
 pride build "$OUT/sysdir/single.system" -o "$OUT/x.img" --kernel "$KERNEL" "$OUT/first" "$OUT"
 expect_status tool/search/order 1 $? "first/pd.elf' is not an ELF file"
+
+# ---- untrusted bytes reach the terminal only escaped ----
+
+# expect_escaped NAME FILE TEXT: FILE is one line of printable ASCII containing TEXT.
+expect_escaped() {
+    if sanitizer_report; then fail "$1" "sanitizer: $(grep -m1 -E 'Sanitizer|runtime error' "$OUT/stderr")"
+    elif [ "$(wc -l <"$2")" -ne 1 ]; then fail "$1" "$(wc -l <"$2") lines: $(head -c 200 "$2" | od -c | head -3 | tr '\n' ' ')"
+    elif tr -d '\n' <"$2" | LC_ALL=C grep -q '[^ -~]'; then fail "$1" "raw control bytes: $(od -c "$2" | head -3 | tr '\n' ' ')"
+    elif ! grep -qF -- "$3" "$2"; then fail "$1" "lacks '$3': $(head -1 "$2")"
+    else pass "$1"; fi
+}
+ESC=$OUT/escape
+mkdir -p "$ESC"
+nasty=$(printf 'x\ny\033[31m\\z\177\t\303\251')
+escaped='x\ny\x1b[31m\\z\x7f\t\xc3\xa9'
+# esc_system FILE PD-NAME MR-NAME PD-ATTRS INNER: a one-PD system with raw bytes in it
+esc_system() {
+    printf '<system>\n<memory_region name="%s" size="0x1000" />\n<protection_domain name="%s" %s>\n%s\n</protection_domain>\n</system>\n' \
+        "$3" "$2" "$4" "$5" >"$1"
+}
+image='<program_image path="pd.elf" />'
+esc_system "$ESC/value.system" a m "priority=\"$nasty\"" "$image"
+pride check "$ESC/value.system"
+expect_escaped tool/escape/attribute-value "$OUT/stderr" "invalid number '$escaped'"
+esc_system "$ESC/region.system" a m "" "$image<map mr=\"$nasty\" vaddr=\"0x1000000\" />"
+pride check "$ESC/region.system"
+expect_escaped tool/escape/region-name "$OUT/stderr" "unknown memory region '$escaped'"
+esc_system "$ESC/pdname.system" "$nasty" m "" "$image"
+pride check "$ESC/pdname.system"
+expect_escaped tool/escape/pd-name "$OUT/stderr" "'$escaped'"
+esc_system "$ESC/image.system" a m "" "<program_image path=\"$nasty.elf\" />"
+build "$ESC/image.system" "$OUT/x.img"
+expect_escaped tool/escape/image-path "$OUT/stderr" "program image '$escaped.elf' not found"
+cp "$ESC/value.system" "$ESC/$nasty.system"
+pride check "$ESC/$nasty.system"
+expect_escaped tool/escape/system-path "$OUT/stderr" "escape/$escaped.system:3: "
+esc_system "$ESC/verbose.system" a "$nasty" "" "$image<map mr=\"$nasty\" vaddr=\"0x1000000\" />"
+pride build "$ESC/verbose.system" -o "$OUT/x.img" --kernel "$KERNEL" --verbose "$OUT"
+grep -aF "memory region" "$OUT/stdout" >"$OUT/verbose-region"
+expect_escaped tool/escape/verbose "$OUT/verbose-region" "memory region '$escaped'"
+
+# ---- scale: 100,000 regions and maps, checked and built in bounded time and memory ----
+
+SCALE=100000
+if python3 "$HERE/scale.py" system "$OUT/scale.system" $SCALE &&
+   python3 "$HERE/scale.py" attrs "$OUT/attrs.system" $SCALE &&
+   python3 "$HERE/scale.py" program "$OUT/scale.s" $SCALE &&
+   "$CROSS_CC" -nostdlib -static -no-pie -Wl,--build-id=none -T "$ROOT/libmicrokit/microkit.ld" \
+       -o "$OUT/scale.elf" "$OUT/scale.s" 2>"$OUT/stderr"; then
+    # scaled NAME SECONDS MEGABYTES STATUS COMMAND...: PASS if COMMAND stays in bounds
+    scaled() {
+        local name=$1 why
+        shift
+        if why=$(python3 "$HERE/scale.py" run "$@"); then pass "$name"; else fail "$name" "$why"; fi
+    }
+    for tool in "$BUILD/bin/pride" "$PRIDE"; do
+        if [ "$tool" = "$PRIDE" ]; then kind=asan secs=20 mb=0; else kind=plain secs=2 mb=200; fi
+        scaled "tool/scale/$kind/check" $secs $mb 0 "$tool" check "$OUT/scale.system"
+        scaled "tool/scale/$kind/build" $secs $mb 0 "$tool" build "$OUT/scale.system" \
+            -o "$OUT/scale.img" --kernel "$KERNEL" "$OUT"
+        scaled "tool/scale/$kind/attributes" $secs $mb 1 "$tool" check "$OUT/attrs.system"
+    done
+else
+    fail tool/scale/inputs "$(first_err)"
+fi
+
+# ---- the guard page below the stack, on the real kernel ----
+
+GUARD_IMG=$BUILD/tests/systems/stack_guard/stack_guard.img
+if [ -f "$GUARD_IMG" ]; then
+    log=$OUT/stack_guard.log
+    if boot_system "$GUARD_IMG" "$log" 20 "^stack_guard: shared region"; then
+        if grep -qE "pride: fault: pd=overflow kind=data abort .*addr=0x7fffffd[0-9a-f]{3} " "$log"; then
+            pass tool/boot/stack-guard-fault
+        else
+            fail tool/boot/stack-guard-fault "no data abort in the guard page (see $log)"
+        fi
+        expect_contains tool/boot/stack-guard-untouched "$log" "stack_guard: shared region untouched"
+    else
+        fail tool/boot/stack-guard "the observer never reported (see $log)"
+    fi
+else
+    fail tool/boot/stack-guard "$GUARD_IMG is missing (make images)"
+fi
+
+# ---- the kernel rejects boot specs the tool no longer writes ----
+
+IRQ_IMG=$BUILD/tests/systems/irq/irq.img
+SLOT=$("${CROSS_CC%gcc}nm" "$BUILD/kernel/kernel.elf" 2>/dev/null |
+       awk '$3 == "pride_bootspec_paddr" { print "0x" $1 }')
+# kernel_spec NAME FIELD PD N VALUE EXPECTED: boots irq.img with one boot-spec
+# field changed (see patch_spec.py); PASS if the log has EXPECTED.
+kernel_spec() {
+    local log=$OUT/spec-${1##*/}.log
+    if ! python3 "$HERE/patch_spec.py" "$IRQ_IMG" "$OUT/spec.img" "$SLOT" "$2" "$3" "$4" "$5" \
+            2>"$OUT/stderr"; then
+        fail "$1" "cannot patch: $(first_err)"
+    elif boot_system "$OUT/spec.img" "$log" 10 "kernel panic|kernel up" && grep -qF -- "$6" "$log"; then
+        pass "$1"
+    else
+        fail "$1" "want '$6', got: $(tail -1 "$log")"
+    fi
+}
+if [ -f "$IRQ_IMG" ] && [ -n "$SLOT" ]; then
+    # irq.system: PD 0 is timer_user, whose channel 1 is the virtual timer (INTID 27)
+    kernel_spec tool/kernel-spec/unchanged irq 0 1 27 "pride: kernel up"
+    rejected="pride: boot spec PD 0: IRQ the kernel cannot deliver"
+    kernel_spec tool/kernel-spec/ppi-not-delivered irq 0 1 26 "$rejected"
+    kernel_spec tool/kernel-spec/ppi-edge trigger 0 1 1 "$rejected"
+    kernel_spec tool/kernel-spec/irq-beyond-gic irq 0 1 288 "$rejected"
+    kernel_spec tool/kernel-spec/name-control name 0 2 0x1b \
+        "pride: boot spec PD 0: PD name not terminated or not printable"
+else
+    fail tool/kernel-spec "$IRQ_IMG or the kernel's pride_bootspec_paddr is missing"
+fi
 
 # ---- robustness: truncated and corrupted inputs fail cleanly ----
 

@@ -43,7 +43,7 @@ void arch_init_pd(struct pd *pd, uint64_t pgd_paddr)
     pd->ttbr = pgd_paddr | ((uint64_t)(pd->index + 1) << 48);
     pd->owns_vtimer = false;
     for (unsigned ch = 0; ch < PRIDE_MAX_CHANNELS; ch++)
-        if (pd->spec->channels[ch].kind == CH_IRQ && pd->spec->channels[ch].irq == VTIMER_INTID)
+        if (pd->spec->channels[ch].kind == CH_IRQ && pd->spec->channels[ch].irq == PLAT_VTIMER_INTID)
             pd->owns_vtimer = true;
 }
 

@@ -8,11 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <pride/bootspec.h>
+#include <pride/platform.h>
 #include <pride/syscall.h>
 #include <arch/context.h>
 
 #define TIMESLICE_NS   5000000ULL
-#define MAX_INTID      1020
+#define MAX_INTID      PLAT_GIC_NUM_INTIDS /* bounds every table indexed by INTID */
 
 enum pd_state {
     PD_RUNNABLE,     /* current, or in its core's ready queue */

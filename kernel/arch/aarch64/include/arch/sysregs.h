@@ -5,6 +5,8 @@
 #ifndef ARCH_SYSREGS_H
 #define ARCH_SYSREGS_H
 
+#include <pride/platform.h>
+
 #ifdef __ASSEMBLER__
 #define UL(x) x
 #else
@@ -27,7 +29,8 @@
                          SCTLR_I | SCTLR_DZE | SCTLR_UCT | SCTLR_UCI)
 
 /* TCR_EL1: 4 KiB granule, 39-bit VA in both halves, inner-shareable
- * write-back walks, 40-bit PA, 8-bit ASIDs taken from TTBR0. */
+ * write-back walks, PLAT_PA_BITS of physical address, 8-bit ASIDs taken from
+ * TTBR0. */
 #define TCR_T0SZ      25
 #define TCR_IRGN0_WB  (UL(1) << 8)
 #define TCR_ORGN0_WB  (UL(1) << 10)
@@ -37,10 +40,14 @@
 #define TCR_ORGN1_WB  (UL(1) << 26)
 #define TCR_SH1_INNER (UL(3) << 28)
 #define TCR_TG1_4K    (UL(2) << 30)
-#define TCR_IPS_40BIT (UL(2) << 32)
+#if PLAT_PA_BITS == 40
+#define TCR_IPS       (UL(2) << 32) /* IPS encoding of the platform's PA size */
+#else
+#error "no TCR_EL1.IPS encoding for PLAT_PA_BITS"
+#endif
 #define TCR_EL1_VALUE (TCR_T0SZ | TCR_IRGN0_WB | TCR_ORGN0_WB | TCR_SH0_INNER | \
                        TCR_T1SZ | TCR_IRGN1_WB | TCR_ORGN1_WB | TCR_SH1_INNER | \
-                       TCR_TG1_4K | TCR_IPS_40BIT)
+                       TCR_TG1_4K | TCR_IPS)
 
 /* Kernel 1 GiB block descriptors (level 1): EL1-only, never executable from
  * EL0; device memory also not executable from EL1. */
@@ -63,7 +70,6 @@
  * the virtual timer (EL0VTEN), switched per PD. */
 #define CNTKCTL_EL0VCTEN (UL(1) << 1)
 #define CNTKCTL_EL0VTEN  (UL(1) << 8)
-#define VTIMER_INTID 27
 
 /* CPACR_EL1.FPEN: 3 = FP/SIMD usable at EL0 and EL1, 0 = trapped. */
 #define CPACR_FP_ON  (UL(3) << 20)

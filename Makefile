@@ -25,7 +25,12 @@ TARGET_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-built
 TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none
 KERNEL_CFLAGS := $(TARGET_CFLAGS) -mgeneral-regs-only -flto -Ikernel/include \
                  -Ikernel/arch/aarch64/include
-PD_CFLAGS := $(TARGET_CFLAGS) -Ilibmicrokit/include
+# PDs probe every page of a stack frame as they grow into it, so that even a
+# frame larger than a page faults in the guard page the tool keeps below
+# every stack instead of leaping over it (AArch64 gcc assumes 64 KiB guards
+# unless told).
+PD_CFLAGS := $(TARGET_CFLAGS) -Ilibmicrokit/include -fstack-clash-protection \
+             --param stack-clash-protection-guard-size=12
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -77,7 +82,7 @@ KERNEL_ELFS := $(foreach c,$(KERNEL_CONFIGS),$(call kernel_elf,$(c)))
 
 # libmicrokit.
 LIBMK_HDRS := $(wildcard libmicrokit/include/*.h) include/pride/syscall.h
-$(BUILD)/libmicrokit/%.o: libmicrokit/% $(LIBMK_HDRS) | $(DEPS_STAMP)
+$(BUILD)/libmicrokit/%.o: libmicrokit/% $(LIBMK_HDRS) Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) -c -o $@ $<
 $(CRT0): $(BUILD)/libmicrokit/crt0.S.o
@@ -89,7 +94,7 @@ $(LIBMICROKIT): $(BUILD)/libmicrokit/main.c.o $(BUILD)/libmicrokit/debug.c.o
 LIBPRIDE := $(BUILD)/lib/libpride.a
 LIBPRIDE_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/*/*.c))
 CLASS_HDRS := $(wildcard include/*/*.h)
-$(BUILD)/lib/%.o: lib/% $(LIBMK_HDRS) $(CLASS_HDRS) | $(DEPS_STAMP)
+$(BUILD)/lib/%.o: lib/% $(LIBMK_HDRS) $(CLASS_HDRS) Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) -c -o $@ $<
 $(LIBPRIDE): $(LIBPRIDE_OBJS)
@@ -102,7 +107,7 @@ $(LIBPRIDE): $(LIBPRIDE_OBJS)
 # the build tool's search path. SYSTEM_PD_CFLAGS/SYSTEM_PD_LIBS come from the
 # system directory's system.mk, if any (see system_rules below).
 PD_LINK := $(CRT0) $(LIBPRIDE) $(LIBMICROKIT) libmicrokit/microkit.ld
-$(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS) $(CLASS_HDRS)
+$(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS) $(CLASS_HDRS) Makefile
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(SYSTEM_PD_CFLAGS) $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
 	    $(CRT0) $< $(SYSTEM_PD_LIBS) $(LIBPRIDE) $(LIBMICROKIT) -lgcc

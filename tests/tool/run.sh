@@ -290,6 +290,14 @@ if [ -f "$GUARD_IMG" ]; then
             fail tool/boot/stack-guard-fault "no data abort in the guard page (see $log)"
         fi
         expect_contains tool/boot/stack-guard-untouched "$log" "stack_guard: shared region untouched"
+        # One frame larger than the guard page: the compiler's stack probes fault in it.
+        if grep -qE "pride: fault: pd=leaper kind=data abort .*addr=0x7fffffd[0-9a-f]{3} " "$log"; then
+            pass tool/boot/stack-guard-large-frame-fault
+        else
+            fail tool/boot/stack-guard-large-frame-fault "no data abort in the guard page (see $log)"
+        fi
+        expect_contains tool/boot/stack-guard-large-frame-untouched "$log" \
+            "stack_guard: leaped region untouched"
     else
         fail tool/boot/stack-guard "the observer never reported (see $log)"
     fi

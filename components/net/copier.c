@@ -7,8 +7,9 @@
  * buffers the other clients need.
  *
  * Channels: 0 the RX virtualiser, 1 the client. Protected calls report its
- * buffers (net/accounting.h): the shared ones it is handed count at the RX
- * virtualiser. Built per system.
+ * buffers (net/accounting.h): the client's it has waiting, and the shared
+ * ones waiting for it, which confirm what the RX virtualiser lent it
+ * (net/holdings.h). Built per system.
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
  * are the clients', and each PD touching them costs a lazy FP switch. */
@@ -27,7 +28,7 @@ uint64_t virt_active_region, virt_free_region, client_free_region, client_active
 
 static struct ring_consumer from_virt, client_free;
 static struct ring_producer to_virt, to_client;
-static uint64_t copied, dropped, bad_descriptors;
+static struct net_counters counters;
 
 /* 32 bytes a step (gcc pairs the loads and stores). Buffers are 2 KiB
  * aligned and a frame leaves more than 32 bytes of its buffer
@@ -51,7 +52,7 @@ static void copy_frames(void)
     struct net_desc frame, empty;
     while (net_dequeue(&from_virt, &frame) == 1) {
         if (!net_desc_valid(frame, rx_buffers_paddr, NET_RX_DMA_SIZE) || frame.length > NET_MAX_FRAME) {
-            bad_descriptors++;
+            counters.bad_descriptors++;
             continue; /* not a buffer we may hand back */
         }
         int got = net_dequeue(&client_free, &empty);
@@ -60,9 +61,8 @@ static void copy_frames(void)
                        (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr)),
                        frame.length);
             net_enqueue(&to_client, (struct net_desc){empty.offset, frame.length, 0});
-            copied++;
         } else {
-            dropped++;
+            counters.dropped_frames++;
         }
         net_enqueue(&to_virt, (struct net_desc){frame.offset, 0, 0});
     }
@@ -96,10 +96,16 @@ void notified(microkit_channel ch)
     serve();
 }
 
+static void hold(struct net_holdings *h)
+{
+    if (h->query.kind == NET_POOL_CLIENT_RX)
+        net_hold_waiting(h, &client_free, 0);
+    else if (h->query.kind == NET_POOL_SHARES)
+        net_hold_waiting(h, &from_virt, h->query.base);
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    held.buffers[NET_POOL_CLIENT_RX] = net_waiting(&client_free);
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &counters);
 }

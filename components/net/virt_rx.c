@@ -9,7 +9,8 @@
  * include/net/queue.h).
  *
  * Channels: 0 the driver; 1+i client i's copier. Protected calls report
- * its buffers (net/accounting.h). Built per system
+ * its buffers, those out with copiers too, and what it lent each copier
+ * (net/accounting.h, net/holdings.h). Built per system
  * (net_config.h gives the clients' MACs).
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
@@ -34,7 +35,7 @@ static struct ring_producer driver_free, to_copier[NUM_CLIENTS];
 static struct ring_consumer driver_active, from_copier[NUM_CLIENTS];
 static uint8_t holders[RX_BUFFERS]; /* bit i: copier i holds the buffer */
 _Static_assert(NUM_CLIENTS <= 8, "holders is a byte");
-static uint64_t unclaimed, bad_descriptors;
+static struct net_counters counters;
 
 static unsigned index_of(uint64_t dma)
 {
@@ -64,7 +65,7 @@ static void route(struct net_desc frame)
             sent |= (uint8_t)(1u << i);
     holders[index_of(frame.offset)] = sent;
     if (!sent) {
-        unclaimed++;
+        counters.dropped_frames++; /* for no client, or none had room */
         give_back(frame.offset);
     }
 }
@@ -76,7 +77,7 @@ static void from_driver(void)
         if (net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE) && !holders[index_of(desc.offset)])
             route(desc);
         else
-            bad_descriptors++;
+            counters.bad_descriptors++;
     }
 }
 
@@ -89,7 +90,7 @@ static void from_copiers(void)
             uint8_t *held = net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE)
                                 ? &holders[index_of(desc.offset)] : 0;
             if (!held || !(*held & (1u << i))) {
-                bad_descriptors++;
+                counters.bad_descriptors++;
                 continue;
             }
             *held &= (uint8_t)~(1u << i);
@@ -139,13 +140,32 @@ void notified(microkit_channel ch)
     drain();
 }
 
-/* Buffers out with copiers count here, once each, however many hold them. */
+/* The buffers lent to any of the copiers in the mask. */
+static void hold_lent(struct net_holdings *h, uint8_t copiers)
+{
+    for (unsigned b = 0; b < RX_BUFFERS; b++)
+        if (holders[b] & copiers)
+            net_hold(h, rx_buffers_paddr + (uint64_t)b * NET_BUFFER_SIZE, h->query.base);
+}
+
+/* Whole buffers: those from the driver, and those out with copiers (once
+ * each, however many hold them). Per copier: what it was lent, and what
+ * it has given back that waits here (net/holdings.h). */
+static void hold(struct net_holdings *h)
+{
+    unsigned i = h->query.client;
+    if (h->query.kind == NET_POOL_RX_DMA) {
+        net_hold_waiting(h, &driver_active, h->query.base);
+        hold_lent(h, (uint8_t)((1u << NUM_CLIENTS) - 1));
+    } else if (h->query.kind == NET_POOL_LENT && i < NUM_CLIENTS) {
+        hold_lent(h, (uint8_t)(1u << i));
+    } else if (h->query.kind == NET_POOL_SHARES && i < NUM_CLIENTS) {
+        net_hold_waiting(h, &from_copier[i], h->query.base);
+    }
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    held.buffers[NET_POOL_RX_DMA] = net_waiting(&driver_active);
-    for (unsigned b = 0; b < RX_BUFFERS; b++)
-        held.buffers[NET_POOL_RX_DMA] += holders[b] != 0;
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &counters);
 }

@@ -15,6 +15,7 @@
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>
+#include <net/tx_regions.h>
 #include "net_config.h"
 
 #define DRIVER 0
@@ -23,16 +24,12 @@
 
 uint64_t driver_active_region, driver_free_region;
 uint64_t client_queues; /* per client: to it (free), then from it (active) */
-/* setvar region_paddr: each client's transmit region (up to 4 clients). */
-uint64_t client0_tx_paddr, client1_tx_paddr, client2_tx_paddr, client3_tx_paddr;
-_Static_assert(sizeof(net_clients) / sizeof(net_clients[0]) <= 4, "at most 4 clients");
+_Static_assert(NUM_CLIENTS <= NET_TX_REGIONS, "every client needs its transmit region's address");
 
-static const uint64_t *const tx_paddr[] = {&client0_tx_paddr, &client1_tx_paddr,
-                                           &client2_tx_paddr, &client3_tx_paddr};
 static struct ring_producer driver_active, to_client[NUM_CLIENTS];
 static struct ring_consumer driver_free, from_client[NUM_CLIENTS];
 static unsigned next_client;
-static uint64_t bad_descriptors;
+static struct net_counters counters;
 
 /* One frame from each client in turn while the driver has room. */
 static void from_clients(void)
@@ -48,10 +45,10 @@ static void from_clients(void)
                 continue;
             moved = true;
             if (!net_desc_valid(desc, 0, NET_CLIENT_REGION_SIZE) || desc.length > NET_MAX_FRAME) {
-                bad_descriptors++;
+                counters.bad_descriptors++;
                 continue;
             }
-            desc.offset += *tx_paddr[i];
+            desc.offset += *net_tx_region_paddr[i];
             net_enqueue(&driver_active, desc);
             room--;
         }
@@ -64,13 +61,13 @@ static void from_driver(void)
     struct net_desc desc;
     while (net_dequeue(&driver_free, &desc) == 1) {
         unsigned i = 0;
-        while (i < NUM_CLIENTS && !net_desc_valid(desc, *tx_paddr[i], NET_CLIENT_REGION_SIZE))
+        while (i < NUM_CLIENTS && !net_desc_valid(desc, *net_tx_region_paddr[i], NET_CLIENT_REGION_SIZE))
             i++;
         if (i == NUM_CLIENTS) {
-            bad_descriptors++;
+            counters.bad_descriptors++;
             continue;
         }
-        desc.offset -= *tx_paddr[i];
+        desc.offset -= *net_tx_region_paddr[i];
         net_enqueue(&to_client[i], desc);
     }
 }
@@ -124,12 +121,20 @@ void notified(microkit_channel ch)
     drain();
 }
 
+/* A client's transmit buffers: returned by the driver, or waiting to go
+ * to it from that client (named by offset in its own region). */
+static void hold(struct net_holdings *h)
+{
+    if (h->query.kind != NET_POOL_TX)
+        return;
+    net_hold_waiting(h, &driver_free, h->query.base);
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        if (*net_tx_region_paddr[i] == h->query.base)
+            net_hold_waiting(h, &from_client[i], 0);
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    held.buffers[NET_POOL_TX] = net_waiting(&driver_free);
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
-        held.buffers[NET_POOL_TX] += net_waiting(&from_client[i]);
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &counters);
 }

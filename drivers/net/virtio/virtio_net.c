@@ -128,8 +128,8 @@ static volatile struct rings_layout *layout;
 static struct virtq rxq, txq;
 static struct ring_consumer rx_free, tx_active;
 static struct ring_producer rx_active, tx_free;
-static bool in_flight[DMA_BUFFERS];
-static uint64_t bad_descriptors, rx_dropped;
+static bool in_flight[DMA_BUFFERS]; /* the device holds the buffer */
+static struct net_counters counters;
 
 static uint32_t reg_read(unsigned offset)
 {
@@ -163,7 +163,7 @@ static bool claim_buffer(struct net_desc desc)
 {
     if (!net_desc_valid(desc, buffers_paddr, DMA_REGION_SIZE) ||
         in_flight[(desc.offset - buffers_paddr) / NET_BUFFER_SIZE]) {
-        bad_descriptors++;
+        counters.bad_descriptors++;
         return false;
     }
     in_flight[(desc.offset - buffers_paddr) / NET_BUFFER_SIZE] = true;
@@ -244,7 +244,7 @@ static void rx_complete(void)
         struct net_desc frame = {buffer, length - NET_HEADER_SIZE, 0};
         if (length < NET_HEADER_SIZE || length > NET_HEADER_SIZE + NET_BUFFER_SIZE ||
             !net_enqueue(&rx_active, frame)) {
-            rx_dropped++; /* give the buffer straight back to the device */
+            counters.dropped_frames++; /* give the buffer straight back to the device */
             post(&rxq, buffer, NET_BUFFER_SIZE, DESC_F_WRITE);
             publish(&rxq);
             continue;
@@ -391,11 +391,21 @@ void notified(microkit_channel ch)
     serve();
 }
 
+/* Every buffer here is named by its DMA address: those the device holds,
+ * and those waiting to be given to it, whichever pool asked about. */
+static void hold(struct net_holdings *h)
+{
+    if (h->query.kind != NET_POOL_RX_DMA && h->query.kind != NET_POOL_TX)
+        return;
+    for (unsigned b = 0; b < DMA_BUFFERS; b++)
+        if (in_flight[b])
+            net_hold(h, buffers_paddr + (uint64_t)b * NET_BUFFER_SIZE, h->query.base);
+    net_hold_waiting(h, &rx_free, h->query.base);
+    net_hold_waiting(h, &tx_active, h->query.base);
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    held.buffers[NET_POOL_RX_DMA] = SLOTS - rxq.num_free + net_waiting(&rx_free);
-    held.buffers[NET_POOL_TX] = SLOTS - txq.num_free + net_waiting(&tx_active);
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &counters);
 }

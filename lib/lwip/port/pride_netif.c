@@ -57,13 +57,12 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
     if (!pn->tx_available)
         reclaim_tx(pn);
     if (!pn->tx_available || p->tot_len > NET_MAX_FRAME) {
-        pn->tx_dropped++; /* lwIP's TCP retransmits; UDP is best effort */
+        pn->counters.dropped_frames++; /* lwIP's TCP retransmits; UDP is best effort */
         return ERR_MEM;
     }
     uint64_t dma = pn->tx_stack[--pn->tx_available];
     pbuf_copy_partial(p, buffer_at(pn->tx_buffers_vaddr, pn->tx_buffers_base, dma), p->tot_len, 0);
     net_enqueue(&pn->tx_active, (struct net_desc){dma, p->tot_len, 0});
-    pn->tx_frames++;
     if (ring_producer_must_signal(&pn->tx_active))
         microkit_deferred_notify(pn->tx_channel);
     /* Whoever made lwIP send (a received frame, a timer), ask for buffers
@@ -98,13 +97,11 @@ static void receive(struct netif *netif)
                 continue; /* not one of ours: never touch it, never return it */
             struct pbuf *p = desc.length <= NET_MAX_FRAME
                                  ? pbuf_alloc(PBUF_RAW, (u16_t)desc.length, PBUF_POOL) : NULL;
-            if (p) {
+            if (p)
                 pbuf_take(p, buffer_at(pn->rx_buffers_vaddr, pn->rx_buffers_base, desc.offset),
                           (u16_t)desc.length);
-                pn->rx_frames++;
-            } else {
-                pn->rx_dropped++;
-            }
+            else
+                pn->counters.dropped_frames++;
             net_enqueue(&pn->rx_free, (struct net_desc){desc.offset, 0, 0});
             if (p && netif->input(p, netif) != ERR_OK)
                 pbuf_free(p);
@@ -120,8 +117,13 @@ void pride_netif_notified(struct netif *netif)
     receive(netif); /* link_output reclaims again if sending leaves us short */
 }
 
-void pride_netif_account(const struct pride_netif *pn, struct net_account *a)
+void pride_netif_hold(const struct pride_netif *pn, struct net_holdings *h)
 {
-    a->buffers[NET_POOL_CLIENT_RX] += net_waiting(&pn->rx_active);
-    a->buffers[NET_POOL_TX] += pn->tx_available + net_waiting(&pn->tx_free);
+    if (h->query.kind == NET_POOL_CLIENT_RX) {
+        net_hold_waiting(h, &pn->rx_active, pn->rx_buffers_base);
+    } else if (h->query.kind == NET_POOL_TX) {
+        for (uint32_t i = 0; i < pn->tx_available; i++)
+            net_hold(h, pn->tx_stack[i], pn->tx_buffers_base);
+        net_hold_waiting(h, &pn->tx_free, pn->tx_buffers_base);
+    }
 }

@@ -4,7 +4,9 @@
  * buffer of its client's own region, so no client ever maps the shared
  * buffers or another client's frames. With no empty client buffer the
  * frame is dropped and counted: a slow client must not hold the shared
- * buffers the other clients need.
+ * buffers the other clients need. Whatever it is handed, every shared
+ * buffer it can name goes back to the RX virtualiser: a frame that fails
+ * net_frame_check is dropped and counted, not kept.
  *
  * Channels: 0 the RX virtualiser, 1 the client. Protected calls report its
  * buffers (net/accounting.h): the client's it has waiting, and the shared
@@ -47,24 +49,39 @@ static void copy_frame(uint8_t *dst, const uint8_t *src, uint32_t length)
     }
 }
 
+/* The next empty buffer the client gave, skipping what names none. */
+static bool take_client_buffer(struct net_desc *empty)
+{
+    while (net_dequeue(&client_free, empty) == 1)
+        if (net_empty_taken(*empty, 0, NET_CLIENT_REGION_SIZE, &counters.bad_descriptors))
+            return true;
+    return false;
+}
+
+static void deliver(struct net_desc frame)
+{
+    struct net_desc empty;
+    if (!take_client_buffer(&empty)) {
+        counters.dropped_frames++;
+        return;
+    }
+    copy_frame((uint8_t *)(uintptr_t)(client_buffers + empty.offset),
+               (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr)),
+               frame.length);
+    net_enqueue(&to_client, (struct net_desc){empty.offset, frame.length, 0});
+}
+
 static void copy_frames(void)
 {
-    struct net_desc frame, empty;
+    struct net_desc frame;
     while (net_dequeue(&from_virt, &frame) == 1) {
-        if (!net_desc_valid(frame, rx_buffers_paddr, NET_RX_DMA_SIZE) || frame.length > NET_MAX_FRAME) {
+        enum net_verdict verdict = net_frame_check(frame, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        if (verdict == NET_DESC_OK)
+            deliver(frame);
+        else
             counters.bad_descriptors++;
-            continue; /* not a buffer we may hand back */
-        }
-        int got = net_dequeue(&client_free, &empty);
-        if (got == 1 && net_desc_valid(empty, 0, NET_CLIENT_REGION_SIZE)) {
-            copy_frame((uint8_t *)(uintptr_t)(client_buffers + empty.offset),
-                       (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr)),
-                       frame.length);
-            net_enqueue(&to_client, (struct net_desc){empty.offset, frame.length, 0});
-        } else {
-            counters.dropped_frames++;
-        }
-        net_enqueue(&to_virt, (struct net_desc){frame.offset, 0, 0});
+        if (verdict != NET_DESC_NO_BUFFER)
+            net_enqueue(&to_virt, (struct net_desc){frame.offset, 0, 0});
     }
 }
 

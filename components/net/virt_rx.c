@@ -4,6 +4,9 @@
  * client. Each buffer records which copiers hold it: only a holder can give
  * it back, once, and the driver gets it again when the last one has.
  * It reads only the destination MAC (the RX buffers are mapped read-only).
+ * A frame from the driver that fails net_frame_check, or names a buffer
+ * that is out with copiers, is dropped and counted; its buffer goes back
+ * to the driver if it names one that is not out.
  * Copiers' returns are collected in every pass, and waited for only while
  * the driver asks for buffers (free queues are signalled on demand,
  * include/net/queue.h).
@@ -35,6 +38,7 @@ static struct ring_producer driver_free, to_copier[NUM_CLIENTS];
 static struct ring_consumer driver_active, from_copier[NUM_CLIENTS];
 static uint8_t holders[RX_BUFFERS]; /* bit i: copier i holds the buffer */
 _Static_assert(NUM_CLIENTS <= 8, "holders is a byte");
+_Static_assert(RX_BUFFERS <= NET_QUEUE_CAPACITY, "the driver's free queue takes every buffer");
 static struct net_counters counters;
 
 static unsigned index_of(uint64_t dma)
@@ -57,10 +61,11 @@ static void give_back(uint64_t dma)
 
 static void route(struct net_desc frame)
 {
+    /* The frame holds an Ethernet header (net_frame_check). */
     const uint8_t *dst = (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr));
-    bool group = frame.length >= 6 && (dst[0] & 1); /* broadcast or multicast */
+    bool group = dst[0] & 1; /* broadcast or multicast */
     uint8_t sent = 0;
-    for (unsigned i = 0; i < NUM_CLIENTS && frame.length >= 6; i++)
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
         if ((group || same_mac(dst, net_clients[i].mac)) && net_enqueue(&to_copier[i], frame))
             sent |= (uint8_t)(1u << i);
     holders[index_of(frame.offset)] = sent;
@@ -74,30 +79,42 @@ static void from_driver(void)
 {
     struct net_desc desc;
     while (net_dequeue(&driver_active, &desc) == 1) {
-        if (net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE) && !holders[index_of(desc.offset)])
+        enum net_verdict verdict = net_frame_check(desc, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        if (verdict == NET_DESC_OK && !holders[index_of(desc.offset)]) {
             route(desc);
-        else
-            counters.bad_descriptors++;
+            continue;
+        }
+        counters.bad_descriptors++;
+        if (verdict == NET_DESC_BAD_FIELDS && !holders[index_of(desc.offset)])
+            give_back(desc.offset);
     }
 }
 
-/* A copier returns a buffer: it counts only if that copier holds it. */
+/* A copier returns a buffer: taken only if it names one lent to that
+ * copier (any other field wrong is counted, but the buffer is known). */
+static void from_copier_i(unsigned i)
+{
+    const uint8_t copier = (uint8_t)(1u << i);
+    struct net_desc desc;
+    while (net_dequeue(&from_copier[i], &desc) == 1) {
+        enum net_verdict verdict = net_empty_check(desc, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        if (verdict == NET_DESC_NO_BUFFER || !(holders[index_of(desc.offset)] & copier)) {
+            counters.bad_descriptors++;
+            continue;
+        }
+        if (verdict != NET_DESC_OK)
+            counters.bad_descriptors++;
+        uint8_t *held = &holders[index_of(desc.offset)];
+        *held &= (uint8_t)~copier;
+        if (!*held)
+            give_back(desc.offset);
+    }
+}
+
 static void from_copiers(void)
 {
-    struct net_desc desc;
-    for (unsigned i = 0; i < NUM_CLIENTS; i++) {
-        while (net_dequeue(&from_copier[i], &desc) == 1) {
-            uint8_t *held = net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE)
-                                ? &holders[index_of(desc.offset)] : 0;
-            if (!held || !(*held & (1u << i))) {
-                counters.bad_descriptors++;
-                continue;
-            }
-            *held &= (uint8_t)~(1u << i);
-            if (!*held)
-                give_back(desc.offset);
-        }
-    }
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        from_copier_i(i);
 }
 
 static bool may_sleep(void)
@@ -129,7 +146,7 @@ void init(void)
     ring_consumer_attach(&driver_active, (struct ring_shared *)driver_active_region, NET_QUEUE_CAPACITY);
     net_pairs_attach(client_queues, NUM_CLIENTS, to_copier, from_copier);
     /* The driver gets every buffer to fill. */
-    for (uint64_t b = 0; b < RX_BUFFERS && b < NET_QUEUE_CAPACITY; b++)
+    for (uint64_t b = 0; b < RX_BUFFERS; b++)
         give_back(rx_buffers_paddr + b * NET_BUFFER_SIZE);
     drain();
 }

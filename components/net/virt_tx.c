@@ -3,6 +3,10 @@
  * client in turn, translating each buffer's offset in the client's own
  * transmit region into its DMA address; buffers the driver returns go back
  * to the client whose region holds them. It never touches frame data.
+ * A client's descriptor that fails net_frame_check against its own region
+ * is dropped and counted, and its buffer, if it names one, goes back to
+ * that client: no client can make the driver see a bad descriptor, or name
+ * another's buffers.
  * Returned buffers are asked of the driver only while a client waits for
  * some (free queues are signalled on demand, include/net/queue.h).
  *
@@ -31,6 +35,21 @@ static struct ring_consumer driver_free, from_client[NUM_CLIENTS];
 static unsigned next_client;
 static struct net_counters counters;
 
+/* Client i's frame to the driver, at its DMA address: true if passed on. */
+static bool pass_on(unsigned i, struct net_desc desc)
+{
+    enum net_verdict verdict = net_frame_check(desc, 0, NET_CLIENT_REGION_SIZE);
+    if (verdict == NET_DESC_OK) {
+        desc.offset += *net_tx_region_paddr[i];
+        net_enqueue(&driver_active, desc);
+        return true;
+    }
+    counters.bad_descriptors++;
+    if (verdict == NET_DESC_BAD_FIELDS) /* the client's own buffer: back to it */
+        net_enqueue(&to_client[i], (struct net_desc){desc.offset, 0, 0});
+    return false;
+}
+
 /* One frame from each client in turn while the driver has room. */
 static void from_clients(void)
 {
@@ -44,31 +63,35 @@ static void from_clients(void)
             if (net_dequeue(&from_client[i], &desc) != 1)
                 continue;
             moved = true;
-            if (!net_desc_valid(desc, 0, NET_CLIENT_REGION_SIZE) || desc.length > NET_MAX_FRAME) {
-                counters.bad_descriptors++;
-                continue;
-            }
-            desc.offset += *net_tx_region_paddr[i];
-            net_enqueue(&driver_active, desc);
-            room--;
+            if (pass_on(i, desc))
+                room--;
         }
         next_client = (next_client + 1) % NUM_CLIENTS;
     }
 }
 
+/* The client whose transmit region holds the buffer desc names (NUM_CLIENTS
+ * if none does), and the verdict on desc there. */
+static unsigned owner_of(struct net_desc desc, enum net_verdict *verdict)
+{
+    unsigned i = 0;
+    while (i < NUM_CLIENTS &&
+           (*verdict = net_empty_check(desc, *net_tx_region_paddr[i], NET_CLIENT_REGION_SIZE)) ==
+               NET_DESC_NO_BUFFER)
+        i++;
+    return i;
+}
+
 static void from_driver(void)
 {
     struct net_desc desc;
+    enum net_verdict verdict = NET_DESC_NO_BUFFER;
     while (net_dequeue(&driver_free, &desc) == 1) {
-        unsigned i = 0;
-        while (i < NUM_CLIENTS && !net_desc_valid(desc, *net_tx_region_paddr[i], NET_CLIENT_REGION_SIZE))
-            i++;
-        if (i == NUM_CLIENTS) {
+        unsigned i = owner_of(desc, &verdict);
+        if (verdict != NET_DESC_OK)
             counters.bad_descriptors++;
-            continue;
-        }
-        desc.offset -= *net_tx_region_paddr[i];
-        net_enqueue(&to_client[i], desc);
+        if (i < NUM_CLIENTS)
+            net_enqueue(&to_client[i], (struct net_desc){desc.offset - *net_tx_region_paddr[i], 0, 0});
     }
 }
 

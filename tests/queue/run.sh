@@ -4,7 +4,8 @@
 #  - unit.c under ASan/UBSan: one line per case (edge cases, signalling,
 #    corruption handling);
 #  - net_unit.c under ASan/UBSan: the network descriptor queues
-#    (include/net/queue.h): wrap, full/empty, corruption, net_desc_valid;
+#    (include/net/queue.h): wrap, full/empty, corruption, the descriptor
+#    checks every hop shares;
 #  - net_accounting.c under ASan/UBSan: the network buffer accounting
 #    (include/net/holdings.h) on a model of the echo server, healthy and
 #    with buffers lost, doubled or unconfirmed;

@@ -1,68 +1,116 @@
 /*
  * Network buffer accounting: when notified (a client passes on a request
- * from the host), asks every PD it has a protected channel to for its
- * buffer counts (net/accounting.h), prints each answer, and checks that
- * the sums are exactly the system's buffers: the shared RX DMA buffers, and
- * every client's receive and transmit buffers (net_config.h).
+ * from the host), asks every network PD for its counters, then asks each
+ * pool's possible holders which of its buffers they hold, and checks that
+ * every buffer is held exactly once and every loan of a shared buffer is
+ * confirmed by its borrower (net/holdings.h). Prints one line per PD and
+ * per pool, then whether all are accounted for.
  *
- * It runs at the lowest priority, so every other PD is between events when
- * asked; counts taken while frames are still moving can be off by the
- * frames in motion, so ask when the network is quiet. Built per system.
+ * Its channels follow the roles in net/holdings.h (driver, virtualisers,
+ * copier i, client i). It runs at the lowest priority, so every other PD is
+ * between events when asked; buffers still moving can show up missing or
+ * twice, so ask when the network is quiet. Built per system.
  */
 #include <microkit.h>
 #include <pride_debug.h>
 #include <net/accounting.h>
 #include <net/config.h>
+#include <net/tx_regions.h>
 #include "net_config.h"
 
 #define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
+#define RX_BUFFERS (NET_RX_DMA_SIZE / NET_BUFFER_SIZE)
 #define CLIENT_BUFFERS (NET_CLIENT_REGION_SIZE / NET_BUFFER_SIZE)
+_Static_assert(RX_BUFFERS <= NET_POOL_MAX_BUFFERS && CLIENT_BUFFERS <= NET_POOL_MAX_BUFFERS,
+               "a pool's set must fit an answer");
+_Static_assert(NUM_CLIENTS <= NET_TX_REGIONS, "every client needs its transmit region's address");
 
-static const char *const pool_names[NET_POOLS] = {"rx_dma", "client_rx", "tx"};
-static const uint64_t pool_sizes[NET_POOLS] = {
-    NET_RX_DMA_SIZE / NET_BUFFER_SIZE, NUM_CLIENTS * CLIENT_BUFFERS, NUM_CLIENTS * CLIENT_BUFFERS};
+uint64_t rx_buffers_paddr; /* setvar region_paddr: the shared RX buffers */
 
-static void print_counts(const uint64_t *counts, const uint64_t *of)
+static const char *const pool_names[NET_POOL_KINDS] = {"rx_dma", "client_rx of ", "tx of ",
+                                                       "lent to the copier of ", "lent"};
+static char names[MICROKIT_MAX_CHANNELS][NET_ACCOUNT_NAME_SIZE]; /* as each PD answered */
+static unsigned buffers_held, buffers_expected;                  /* whole pools only */
+
+static void put_count(const char *before, unsigned n, const char *after)
 {
-    for (unsigned i = 0; i < NET_POOLS; i++) {
-        microkit_dbg_puts(i ? ", " : " ");
-        microkit_dbg_puts(pool_names[i]);
-        microkit_dbg_puts(" ");
-        pride_dbg_put_dec(counts[i]);
-        if (of) {
-            microkit_dbg_puts(" of ");
-            pride_dbg_put_dec(of[i]);
+    microkit_dbg_puts(before);
+    pride_dbg_put_dec(n);
+    microkit_dbg_puts(after);
+}
+
+/* Every PD's counters, and its name for the pools' lines. */
+static void print_counters(void)
+{
+    for (uint64_t pps = microkit_pps; pps; pps &= pps - 1) {
+        microkit_channel ch = (microkit_channel)__builtin_ctzll(pps);
+        struct net_counters c;
+        microkit_dbg_puts("net: counters: ");
+        if (!net_account_ask_counters(ch, &c, names[ch])) {
+            put_count("channel ", ch, " did not answer\n");
+            continue;
         }
+        microkit_dbg_puts(names[ch]);
+        put_count(": ", (unsigned)c.bad_descriptors, " bad descriptors,");
+        put_count(" ", (unsigned)c.dropped_frames, " frames dropped\n");
+    }
+}
+
+static bool ask(void *ctx, unsigned ch, const struct net_query *q, struct net_set *answer)
+{
+    (void)ctx;
+    bool answered = net_account_ask((microkit_channel)ch, q, answer);
+    if (q->kind == NET_POOL_LENT) /* the loans' record, printed as the pool's expectation */
+        return answered;
+    microkit_dbg_puts(" ");
+    microkit_dbg_puts(names[ch][0] ? names[ch] : "?");
+    if (answered)
+        put_count(" ", net_set_count(answer), "");
+    else
+        microkit_dbg_puts(" (no answer)");
+    return answered;
+}
+
+static void begin(void *ctx, const struct net_query *q)
+{
+    (void)ctx;
+    microkit_dbg_puts("net: buffers: ");
+    microkit_dbg_puts(pool_names[q->kind]);
+    if (q->kind != NET_POOL_RX_DMA)
+        microkit_dbg_puts(net_clients[q->client].name);
+    microkit_dbg_puts(":");
+}
+
+static void end(void *ctx, const struct net_query *q, const struct net_pool_report *r)
+{
+    (void)ctx;
+    put_count(": ", r->held, "");
+    put_count(" of ", r->expected, "");
+    if (r->missing)
+        put_count(", ", r->missing, " missing");
+    if (r->doubled)
+        put_count(", ", r->doubled, " held twice");
+    if (r->stray)
+        put_count(", ", r->stray, " not lent");
+    microkit_dbg_puts("\n");
+    if (q->kind != NET_POOL_SHARES) {
+        buffers_held += r->held;
+        buffers_expected += r->expected;
     }
 }
 
 static void report(void)
 {
-    struct net_account total = {0};
-    bool complete = true;
-    for (uint64_t pps = microkit_pps; pps; pps &= pps - 1) {
-        microkit_channel ch = (microkit_channel)__builtin_ctzll(pps);
-        struct net_account a;
-        microkit_dbg_puts("net: buffers:");
-        if (!net_account_call(ch, &a)) {
-            microkit_dbg_puts(" channel ");
-            pride_dbg_put_dec(ch);
-            microkit_dbg_puts(" did not answer\n");
-            complete = false;
-            continue;
-        }
-        microkit_dbg_puts(" ");
-        microkit_dbg_puts(a.name);
-        print_counts(a.buffers, 0);
-        microkit_dbg_puts("\n");
-        for (unsigned i = 0; i < NET_POOLS; i++)
-            total.buffers[i] += a.buffers[i];
-    }
-    for (unsigned i = 0; i < NET_POOLS; i++)
-        complete &= total.buffers[i] == pool_sizes[i];
-    microkit_dbg_puts("net: buffers in all:");
-    print_counts(total.buffers, pool_sizes);
-    microkit_dbg_puts(complete ? ": all accounted for\n" : ": NOT all accounted for\n");
+    static const struct net_accounting accounting = {ask, begin, end, 0};
+    uint64_t tx_base[NUM_CLIENTS];
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        tx_base[i] = *net_tx_region_paddr[i];
+    const struct net_system system = {NUM_CLIENTS, rx_buffers_paddr, RX_BUFFERS, CLIENT_BUFFERS, tx_base};
+    print_counters();
+    buffers_held = buffers_expected = 0;
+    bool complete = net_check_system(&accounting, &system);
+    put_count("net: buffers in all: ", buffers_held, "");
+    put_count(" of ", buffers_expected, complete ? ": all accounted for\n" : ": NOT all accounted for\n");
 }
 
 void init(void)

@@ -4,11 +4,14 @@
  * buffer of its client's own region, so no client ever maps the shared
  * buffers or another client's frames. With no empty client buffer the
  * frame is dropped and counted: a slow client must not hold the shared
- * buffers the other clients need.
+ * buffers the other clients need. Whatever it is handed, every shared
+ * buffer it can name goes back to the RX virtualiser: a frame that fails
+ * net_frame_check is dropped and counted, not kept.
  *
  * Channels: 0 the RX virtualiser, 1 the client. Protected calls report its
- * buffers (net/accounting.h): the shared ones it is handed count at the RX
- * virtualiser. Built per system.
+ * buffers (net/accounting.h): the client's it has waiting, and the shared
+ * ones waiting for it, which confirm what the RX virtualiser lent it
+ * (net/holdings.h). Built per system.
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
  * are the clients', and each PD touching them costs a lazy FP switch. */
@@ -27,7 +30,7 @@ uint64_t virt_active_region, virt_free_region, client_free_region, client_active
 
 static struct ring_consumer from_virt, client_free;
 static struct ring_producer to_virt, to_client;
-static uint64_t copied, dropped, bad_descriptors;
+static struct net_counters counters;
 
 /* 32 bytes a step (gcc pairs the loads and stores). Buffers are 2 KiB
  * aligned and a frame leaves more than 32 bytes of its buffer
@@ -46,25 +49,39 @@ static void copy_frame(uint8_t *dst, const uint8_t *src, uint32_t length)
     }
 }
 
+/* The next empty buffer the client gave, skipping what names none. */
+static bool take_client_buffer(struct net_desc *empty)
+{
+    while (net_dequeue(&client_free, empty) == 1)
+        if (net_empty_taken(*empty, 0, NET_CLIENT_REGION_SIZE, &counters.bad_descriptors))
+            return true;
+    return false;
+}
+
+static void deliver(struct net_desc frame)
+{
+    struct net_desc empty;
+    if (!take_client_buffer(&empty)) {
+        counters.dropped_frames++;
+        return;
+    }
+    copy_frame((uint8_t *)(uintptr_t)(client_buffers + empty.offset),
+               (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr)),
+               frame.length);
+    net_enqueue(&to_client, (struct net_desc){empty.offset, frame.length, 0});
+}
+
 static void copy_frames(void)
 {
-    struct net_desc frame, empty;
+    struct net_desc frame;
     while (net_dequeue(&from_virt, &frame) == 1) {
-        if (!net_desc_valid(frame, rx_buffers_paddr, NET_RX_DMA_SIZE) || frame.length > NET_MAX_FRAME) {
-            bad_descriptors++;
-            continue; /* not a buffer we may hand back */
-        }
-        int got = net_dequeue(&client_free, &empty);
-        if (got == 1 && net_desc_valid(empty, 0, NET_CLIENT_REGION_SIZE)) {
-            copy_frame((uint8_t *)(uintptr_t)(client_buffers + empty.offset),
-                       (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr)),
-                       frame.length);
-            net_enqueue(&to_client, (struct net_desc){empty.offset, frame.length, 0});
-            copied++;
-        } else {
-            dropped++;
-        }
-        net_enqueue(&to_virt, (struct net_desc){frame.offset, 0, 0});
+        enum net_verdict verdict = net_frame_check(frame, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        if (verdict == NET_DESC_OK)
+            deliver(frame);
+        else
+            counters.bad_descriptors++;
+        if (verdict != NET_DESC_NO_BUFFER)
+            net_enqueue(&to_virt, (struct net_desc){frame.offset, 0, 0});
     }
 }
 
@@ -96,10 +113,16 @@ void notified(microkit_channel ch)
     serve();
 }
 
+static void hold(struct net_holdings *h)
+{
+    if (h->query.kind == NET_POOL_CLIENT_RX)
+        net_hold_waiting(h, &client_free, 0);
+    else if (h->query.kind == NET_POOL_SHARES)
+        net_hold_waiting(h, &from_virt, h->query.base);
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    held.buffers[NET_POOL_CLIENT_RX] = net_waiting(&client_free);
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &counters);
 }

@@ -4,12 +4,16 @@
  * client. Each buffer records which copiers hold it: only a holder can give
  * it back, once, and the driver gets it again when the last one has.
  * It reads only the destination MAC (the RX buffers are mapped read-only).
+ * A frame from the driver that fails net_frame_check, or names a buffer
+ * that is out with copiers, is dropped and counted; its buffer goes back
+ * to the driver if it names one that is not out.
  * Copiers' returns are collected in every pass, and waited for only while
  * the driver asks for buffers (free queues are signalled on demand,
  * include/net/queue.h).
  *
  * Channels: 0 the driver; 1+i client i's copier. Protected calls report
- * its buffers (net/accounting.h). Built per system
+ * its buffers, those out with copiers too, and what it lent each copier
+ * (net/accounting.h, net/holdings.h). Built per system
  * (net_config.h gives the clients' MACs).
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
@@ -34,7 +38,8 @@ static struct ring_producer driver_free, to_copier[NUM_CLIENTS];
 static struct ring_consumer driver_active, from_copier[NUM_CLIENTS];
 static uint8_t holders[RX_BUFFERS]; /* bit i: copier i holds the buffer */
 _Static_assert(NUM_CLIENTS <= 8, "holders is a byte");
-static uint64_t unclaimed, bad_descriptors;
+_Static_assert(RX_BUFFERS <= NET_QUEUE_CAPACITY, "the driver's free queue takes every buffer");
+static struct net_counters counters;
 
 static unsigned index_of(uint64_t dma)
 {
@@ -56,15 +61,16 @@ static void give_back(uint64_t dma)
 
 static void route(struct net_desc frame)
 {
+    /* The frame holds an Ethernet header (net_frame_check). */
     const uint8_t *dst = (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr));
-    bool group = frame.length >= 6 && (dst[0] & 1); /* broadcast or multicast */
+    bool group = dst[0] & 1; /* broadcast or multicast */
     uint8_t sent = 0;
-    for (unsigned i = 0; i < NUM_CLIENTS && frame.length >= 6; i++)
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
         if ((group || same_mac(dst, net_clients[i].mac)) && net_enqueue(&to_copier[i], frame))
             sent |= (uint8_t)(1u << i);
     holders[index_of(frame.offset)] = sent;
     if (!sent) {
-        unclaimed++;
+        counters.dropped_frames++; /* for no client, or none had room */
         give_back(frame.offset);
     }
 }
@@ -73,30 +79,42 @@ static void from_driver(void)
 {
     struct net_desc desc;
     while (net_dequeue(&driver_active, &desc) == 1) {
-        if (net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE) && !holders[index_of(desc.offset)])
+        enum net_verdict verdict = net_frame_check(desc, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        if (verdict == NET_DESC_OK && !holders[index_of(desc.offset)]) {
             route(desc);
-        else
-            bad_descriptors++;
+            continue;
+        }
+        counters.bad_descriptors++;
+        if (verdict == NET_DESC_BAD_FIELDS && !holders[index_of(desc.offset)])
+            give_back(desc.offset);
     }
 }
 
-/* A copier returns a buffer: it counts only if that copier holds it. */
+/* A copier returns a buffer: taken only if it names one lent to that
+ * copier (any other field wrong is counted, but the buffer is known). */
+static void from_copier_i(unsigned i)
+{
+    const uint8_t copier = (uint8_t)(1u << i);
+    struct net_desc desc;
+    while (net_dequeue(&from_copier[i], &desc) == 1) {
+        enum net_verdict verdict = net_empty_check(desc, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        if (verdict == NET_DESC_NO_BUFFER || !(holders[index_of(desc.offset)] & copier)) {
+            counters.bad_descriptors++;
+            continue;
+        }
+        if (verdict != NET_DESC_OK)
+            counters.bad_descriptors++;
+        uint8_t *held = &holders[index_of(desc.offset)];
+        *held &= (uint8_t)~copier;
+        if (!*held)
+            give_back(desc.offset);
+    }
+}
+
 static void from_copiers(void)
 {
-    struct net_desc desc;
-    for (unsigned i = 0; i < NUM_CLIENTS; i++) {
-        while (net_dequeue(&from_copier[i], &desc) == 1) {
-            uint8_t *held = net_desc_valid(desc, rx_buffers_paddr, NET_RX_DMA_SIZE)
-                                ? &holders[index_of(desc.offset)] : 0;
-            if (!held || !(*held & (1u << i))) {
-                bad_descriptors++;
-                continue;
-            }
-            *held &= (uint8_t)~(1u << i);
-            if (!*held)
-                give_back(desc.offset);
-        }
-    }
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        from_copier_i(i);
 }
 
 static bool may_sleep(void)
@@ -128,7 +146,7 @@ void init(void)
     ring_consumer_attach(&driver_active, (struct ring_shared *)driver_active_region, NET_QUEUE_CAPACITY);
     net_pairs_attach(client_queues, NUM_CLIENTS, to_copier, from_copier);
     /* The driver gets every buffer to fill. */
-    for (uint64_t b = 0; b < RX_BUFFERS && b < NET_QUEUE_CAPACITY; b++)
+    for (uint64_t b = 0; b < RX_BUFFERS; b++)
         give_back(rx_buffers_paddr + b * NET_BUFFER_SIZE);
     drain();
 }
@@ -139,13 +157,32 @@ void notified(microkit_channel ch)
     drain();
 }
 
-/* Buffers out with copiers count here, once each, however many hold them. */
+/* The buffers lent to any of the copiers in the mask. */
+static void hold_lent(struct net_holdings *h, uint8_t copiers)
+{
+    for (unsigned b = 0; b < RX_BUFFERS; b++)
+        if (holders[b] & copiers)
+            net_hold(h, rx_buffers_paddr + (uint64_t)b * NET_BUFFER_SIZE, h->query.base);
+}
+
+/* Whole buffers: those from the driver, and those out with copiers (once
+ * each, however many hold them). Per copier: what it was lent, and what
+ * it has given back that waits here (net/holdings.h). */
+static void hold(struct net_holdings *h)
+{
+    unsigned i = h->query.client;
+    if (h->query.kind == NET_POOL_RX_DMA) {
+        net_hold_waiting(h, &driver_active, h->query.base);
+        hold_lent(h, (uint8_t)((1u << NUM_CLIENTS) - 1));
+    } else if (h->query.kind == NET_POOL_LENT && i < NUM_CLIENTS) {
+        hold_lent(h, (uint8_t)(1u << i));
+    } else if (h->query.kind == NET_POOL_SHARES && i < NUM_CLIENTS) {
+        net_hold_waiting(h, &from_copier[i], h->query.base);
+    }
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    held.buffers[NET_POOL_RX_DMA] = net_waiting(&driver_active);
-    for (unsigned b = 0; b < RX_BUFFERS; b++)
-        held.buffers[NET_POOL_RX_DMA] += holders[b] != 0;
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &counters);
 }

@@ -3,6 +3,10 @@
  * client in turn, translating each buffer's offset in the client's own
  * transmit region into its DMA address; buffers the driver returns go back
  * to the client whose region holds them. It never touches frame data.
+ * A client's descriptor that fails net_frame_check against its own region
+ * is dropped and counted, and its buffer, if it names one, goes back to
+ * that client: no client can make the driver see a bad descriptor, or name
+ * another's buffers.
  * Returned buffers are asked of the driver only while a client waits for
  * some (free queues are signalled on demand, include/net/queue.h).
  *
@@ -15,6 +19,7 @@
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>
+#include <net/tx_regions.h>
 #include "net_config.h"
 
 #define DRIVER 0
@@ -23,16 +28,27 @@
 
 uint64_t driver_active_region, driver_free_region;
 uint64_t client_queues; /* per client: to it (free), then from it (active) */
-/* setvar region_paddr: each client's transmit region (up to 4 clients). */
-uint64_t client0_tx_paddr, client1_tx_paddr, client2_tx_paddr, client3_tx_paddr;
-_Static_assert(sizeof(net_clients) / sizeof(net_clients[0]) <= 4, "at most 4 clients");
+_Static_assert(NUM_CLIENTS <= NET_TX_REGIONS, "every client needs its transmit region's address");
 
-static const uint64_t *const tx_paddr[] = {&client0_tx_paddr, &client1_tx_paddr,
-                                           &client2_tx_paddr, &client3_tx_paddr};
 static struct ring_producer driver_active, to_client[NUM_CLIENTS];
 static struct ring_consumer driver_free, from_client[NUM_CLIENTS];
 static unsigned next_client;
-static uint64_t bad_descriptors;
+static struct net_counters counters;
+
+/* Client i's frame to the driver, at its DMA address: true if passed on. */
+static bool pass_on(unsigned i, struct net_desc desc)
+{
+    enum net_verdict verdict = net_frame_check(desc, 0, NET_CLIENT_REGION_SIZE);
+    if (verdict == NET_DESC_OK) {
+        desc.offset += *net_tx_region_paddr[i];
+        net_enqueue(&driver_active, desc);
+        return true;
+    }
+    counters.bad_descriptors++;
+    if (verdict == NET_DESC_BAD_FIELDS) /* the client's own buffer: back to it */
+        net_enqueue(&to_client[i], (struct net_desc){desc.offset, 0, 0});
+    return false;
+}
 
 /* One frame from each client in turn while the driver has room. */
 static void from_clients(void)
@@ -47,31 +63,35 @@ static void from_clients(void)
             if (net_dequeue(&from_client[i], &desc) != 1)
                 continue;
             moved = true;
-            if (!net_desc_valid(desc, 0, NET_CLIENT_REGION_SIZE) || desc.length > NET_MAX_FRAME) {
-                bad_descriptors++;
-                continue;
-            }
-            desc.offset += *tx_paddr[i];
-            net_enqueue(&driver_active, desc);
-            room--;
+            if (pass_on(i, desc))
+                room--;
         }
         next_client = (next_client + 1) % NUM_CLIENTS;
     }
 }
 
+/* The client whose transmit region holds the buffer desc names (NUM_CLIENTS
+ * if none does), and the verdict on desc there. */
+static unsigned owner_of(struct net_desc desc, enum net_verdict *verdict)
+{
+    unsigned i = 0;
+    while (i < NUM_CLIENTS &&
+           (*verdict = net_empty_check(desc, *net_tx_region_paddr[i], NET_CLIENT_REGION_SIZE)) ==
+               NET_DESC_NO_BUFFER)
+        i++;
+    return i;
+}
+
 static void from_driver(void)
 {
     struct net_desc desc;
+    enum net_verdict verdict = NET_DESC_NO_BUFFER;
     while (net_dequeue(&driver_free, &desc) == 1) {
-        unsigned i = 0;
-        while (i < NUM_CLIENTS && !net_desc_valid(desc, *tx_paddr[i], NET_CLIENT_REGION_SIZE))
-            i++;
-        if (i == NUM_CLIENTS) {
-            bad_descriptors++;
-            continue;
-        }
-        desc.offset -= *tx_paddr[i];
-        net_enqueue(&to_client[i], desc);
+        unsigned i = owner_of(desc, &verdict);
+        if (verdict != NET_DESC_OK)
+            counters.bad_descriptors++;
+        if (i < NUM_CLIENTS)
+            net_enqueue(&to_client[i], (struct net_desc){desc.offset - *net_tx_region_paddr[i], 0, 0});
     }
 }
 
@@ -124,12 +144,20 @@ void notified(microkit_channel ch)
     drain();
 }
 
+/* A client's transmit buffers: returned by the driver, or waiting to go
+ * to it from that client (named by offset in its own region). */
+static void hold(struct net_holdings *h)
+{
+    if (h->query.kind != NET_POOL_TX)
+        return;
+    net_hold_waiting(h, &driver_free, h->query.base);
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        if (*net_tx_region_paddr[i] == h->query.base)
+            net_hold_waiting(h, &from_client[i], 0);
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    held.buffers[NET_POOL_TX] = net_waiting(&driver_free);
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
-        held.buffers[NET_POOL_TX] += net_waiting(&from_client[i]);
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &counters);
 }

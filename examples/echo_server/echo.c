@@ -11,7 +11,7 @@
  * Diagnostics: a UDP datagram "pride-buffers?" makes the accounting PD, if
  * the system has one (channel 3), print where every network buffer is; the
  * answer says whether it was asked. Protected calls report this PD's own
- * buffers (net/accounting.h).
+ * buffers and counters (net/accounting.h).
  */
 #include <microkit.h>
 #include <stdio.h>
@@ -279,10 +279,13 @@ void notified(microkit_channel ch)
     }
 }
 
+static void hold(struct net_holdings *h)
+{
+    pride_netif_hold(&pn, h);
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    pride_netif_account(&pn, &held);
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &pn.counters);
 }

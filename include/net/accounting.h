@@ -1,70 +1,112 @@
 /*
- * Network buffer accounting. Every buffer of a system is either held by one
- * PD or waiting in one queue, and every queue has exactly one consumer. So
- * if each PD reports the buffers it holds plus those waiting in the queues
- * it consumes, the reports add up to every buffer exactly once. A PD
- * answers a protected call with label NET_ACCOUNT_LABEL with its counts per
- * pool (message word i = pool i), then its name; the accounting PD
- * (components/net/accounting.c) calls them all and checks the sums.
- *
- * Pools: the shared RX DMA buffers (counted where they are while copiers
- * hold them: by the RX virtualiser, which tracks them, since a broadcast is
- * held by several copiers at once); all clients' receive buffers; all
- * clients' transmit buffers.
+ * Network buffer accounting over protected calls (the sets and the check:
+ * net/holdings.h). The accounting PD calls every network PD with label
+ * NET_ACCOUNT_LABEL and a query (net_query, NET_ACCOUNT_QUERY_WORDS message
+ * words), and each answers from protected() with net_account_answer():
+ * either the set of the pool's buffers it holds, one bit per buffer, or,
+ * for NET_ACCOUNT_COUNTERS, its counters of bad descriptors and dropped
+ * frames and its name.
  */
 #ifndef NET_ACCOUNTING_H
 #define NET_ACCOUNTING_H
 
 #include <stdbool.h>
 #include <microkit.h>
-#include <net/queue.h>
+#include <net/holdings.h>
 
 #define NET_ACCOUNT_LABEL 0x4e41
+#define NET_ACCOUNT_COUNTERS NET_POOL_KINDS /* the query kind asking for the counters */
+#define NET_ACCOUNT_QUERY_WORDS 4           /* kind, client, base, buffers */
+#define NET_ACCOUNT_NAME_WORDS 2            /* the first 16 characters of the PD's name */
+#define NET_ACCOUNT_NAME_SIZE (8 * NET_ACCOUNT_NAME_WORDS + 1)
 
-enum net_pool { NET_POOL_RX_DMA, NET_POOL_CLIENT_RX, NET_POOL_TX, NET_POOLS };
-
-#define NET_ACCOUNT_NAME_WORDS 2 /* the first 16 characters of the PD's name */
-
-struct net_account {
-    uint64_t buffers[NET_POOLS];
-    char name[8 * NET_ACCOUNT_NAME_WORDS + 1]; /* filled in by net_account_call */
+/* What went wrong at a PD, as it counts it. */
+struct net_counters {
+    uint64_t bad_descriptors; /* rejected by net_frame_check / net_empty_check, or not ours */
+    uint64_t dropped_frames;  /* valid, but with nowhere to go */
 };
+#define NET_ACCOUNT_COUNTER_WORDS 2
 
-/* Descriptors waiting for this consumer (a corrupt queue counts none). */
-static inline uint64_t net_waiting(const struct ring_consumer *c)
+static inline unsigned net_set_words(uint32_t buffers)
 {
-    int64_t n = ring_consumer_available(c);
-    return n > 0 ? (uint64_t)n : 0;
+    return (buffers + 63) / 64;
 }
 
-/* protected()'s answer to msginfo: the counts if it asks for them. */
-static inline microkit_msginfo net_account_answer(microkit_msginfo msginfo, const struct net_account *a)
+static inline microkit_msginfo net_account_counters_reply(const struct net_counters *c)
 {
-    if (microkit_msginfo_get_label(msginfo) != NET_ACCOUNT_LABEL)
-        return microkit_msginfo_new(0, 0);
-    for (unsigned i = 0; i < NET_POOLS; i++)
-        microkit_mr_set((uint8_t)i, a->buffers[i]);
+    microkit_mr_set(0, c->bad_descriptors);
+    microkit_mr_set(1, c->dropped_frames);
     for (unsigned w = 0; w < NET_ACCOUNT_NAME_WORDS; w++) {
         uint64_t word = 0;
-        for (unsigned c = 0; c < 8 && 8 * w + c < MICROKIT_PD_NAME_LENGTH; c++)
-            word |= (uint64_t)(uint8_t)microkit_name[8 * w + c] << (8 * c);
-        microkit_mr_set((uint8_t)(NET_POOLS + w), word);
+        for (unsigned i = 0; i < 8 && 8 * w + i < MICROKIT_PD_NAME_LENGTH; i++)
+            word |= (uint64_t)(uint8_t)microkit_name[8 * w + i] << (8 * i);
+        microkit_mr_set((uint8_t)(NET_ACCOUNT_COUNTER_WORDS + w), word);
     }
-    return microkit_msginfo_new(NET_ACCOUNT_LABEL, NET_POOLS + NET_ACCOUNT_NAME_WORDS);
+    return microkit_msginfo_new(NET_ACCOUNT_LABEL, NET_ACCOUNT_COUNTER_WORDS + NET_ACCOUNT_NAME_WORDS);
 }
 
-/* Asks the PD at the other end of ch; false if it did not answer in kind. */
-static inline bool net_account_call(microkit_channel ch, struct net_account *a)
+/* protected()'s answer to msginfo. hold marks, in h->set, the buffers of
+ * h->query's pool the PD holds or has waiting in queues it consumes; it
+ * leaves the set empty for pools the PD never holds. */
+static inline microkit_msginfo net_account_answer(microkit_msginfo msginfo,
+                                                  void (*hold)(struct net_holdings *h),
+                                                  const struct net_counters *counters)
 {
-    microkit_msginfo reply = microkit_ppcall(ch, microkit_msginfo_new(NET_ACCOUNT_LABEL, 0));
+    if (microkit_msginfo_get_label(msginfo) != NET_ACCOUNT_LABEL ||
+        microkit_msginfo_get_count(msginfo) != NET_ACCOUNT_QUERY_WORDS)
+        return microkit_msginfo_new(0, 0);
+    struct net_holdings h = {.query = {(uint32_t)microkit_mr_get(0), (uint32_t)microkit_mr_get(1),
+                                       microkit_mr_get(2), (uint32_t)microkit_mr_get(3)}};
+    if (h.query.kind == NET_ACCOUNT_COUNTERS)
+        return net_account_counters_reply(counters);
+    if (h.query.kind >= NET_POOL_KINDS || h.query.buffers > NET_POOL_MAX_BUFFERS)
+        return microkit_msginfo_new(0, 0);
+    hold(&h);
+    for (unsigned w = 0; w < net_set_words(h.query.buffers); w++)
+        microkit_mr_set((uint8_t)w, h.set.bits[w]);
+    return microkit_msginfo_new(NET_ACCOUNT_LABEL, net_set_words(h.query.buffers));
+}
+
+static inline microkit_msginfo net_account_call(microkit_channel ch, const struct net_query *q)
+{
+    microkit_mr_set(0, q->kind);
+    microkit_mr_set(1, q->client);
+    microkit_mr_set(2, q->base);
+    microkit_mr_set(3, q->buffers);
+    return microkit_ppcall(ch, microkit_msginfo_new(NET_ACCOUNT_LABEL, NET_ACCOUNT_QUERY_WORDS));
+}
+
+/* Asks the PD at the other end of ch which of q's buffers it holds; false
+ * if it did not answer in kind. */
+static inline bool net_account_ask(microkit_channel ch, const struct net_query *q,
+                                   struct net_set *answer)
+{
+    microkit_msginfo reply = net_account_call(ch, q);
+    unsigned words = net_set_words(q->buffers);
     if (microkit_msginfo_get_label(reply) != NET_ACCOUNT_LABEL ||
-        microkit_msginfo_get_count(reply) != NET_POOLS + NET_ACCOUNT_NAME_WORDS)
+        microkit_msginfo_get_count(reply) != words)
         return false;
-    for (unsigned i = 0; i < NET_POOLS; i++)
-        a->buffers[i] = microkit_mr_get((uint8_t)i);
-    for (unsigned c = 0; c < 8 * NET_ACCOUNT_NAME_WORDS; c++)
-        a->name[c] = (char)(microkit_mr_get((uint8_t)(NET_POOLS + c / 8)) >> (8 * (c % 8)));
-    a->name[8 * NET_ACCOUNT_NAME_WORDS] = 0;
+    for (unsigned w = 0; w < words; w++)
+        answer->bits[w] = microkit_mr_get((uint8_t)w);
+    if (q->buffers % 64) /* bits past the pool are no buffers of it */
+        answer->bits[words - 1] &= (1ull << (q->buffers % 64)) - 1;
+    return true;
+}
+
+/* Asks the PD at the other end of ch for its counters and name. */
+static inline bool net_account_ask_counters(microkit_channel ch, struct net_counters *c,
+                                            char name[NET_ACCOUNT_NAME_SIZE])
+{
+    const struct net_query q = {NET_ACCOUNT_COUNTERS, 0, 0, 0};
+    microkit_msginfo reply = net_account_call(ch, &q);
+    if (microkit_msginfo_get_label(reply) != NET_ACCOUNT_LABEL ||
+        microkit_msginfo_get_count(reply) != NET_ACCOUNT_COUNTER_WORDS + NET_ACCOUNT_NAME_WORDS)
+        return false;
+    c->bad_descriptors = microkit_mr_get(0);
+    c->dropped_frames = microkit_mr_get(1);
+    for (unsigned i = 0; i < 8 * NET_ACCOUNT_NAME_WORDS; i++)
+        name[i] = (char)(microkit_mr_get((uint8_t)(NET_ACCOUNT_COUNTER_WORDS + i / 8)) >> (8 * (i % 8)));
+    name[8 * NET_ACCOUNT_NAME_WORDS] = 0;
     return true;
 }
 

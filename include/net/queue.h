@@ -8,8 +8,10 @@
  *
  * A descriptor names a buffer by its offset in the buffer region the two
  * neighbours share (the driver: by its DMA address) and gives the frame
- * length. The consumer of a descriptor validates it against its own view of
- * the region before use: net_desc_valid().
+ * length. Every consumer, at every hop, checks every descriptor against its
+ * own view of the region before use (net_frame_check, net_empty_check): a
+ * neighbour may be broken or hostile, and what one hop let through must not
+ * reach the next, least of all the device.
  *
  * Active queues are signalled as the ring core describes: the consumer asks
  * before it sleeps, the producer signals what it publishes. Free queues are
@@ -27,8 +29,16 @@
 
 #include <pride/ring.h>
 
-#define NET_BUFFER_SIZE 2048         /* one frame per buffer */
-#define NET_MAX_FRAME 1514           /* Ethernet without FCS */
+#define NET_BUFFER_SIZE 2048 /* one frame per buffer */
+#define NET_ETH_HEADER 14    /* destination and source MAC, EtherType */
+#define NET_MTU 1500         /* the largest payload of an Ethernet frame */
+
+/* The frame-length policy, for every hop from the device to the clients
+ * and back: a frame holds an Ethernet header at least, and is no longer
+ * than Ethernet allows (no FCS). Whatever a hop gets outside it is dropped
+ * and counted there, never passed on. */
+#define NET_MIN_FRAME NET_ETH_HEADER
+#define NET_MAX_FRAME (NET_ETH_HEADER + NET_MTU)
 #define NET_QUEUE_REGION_SIZE 0x1000
 #define NET_QUEUE_CAPACITY 128
 
@@ -76,14 +86,68 @@ static inline int net_dequeue(struct ring_consumer *c, struct net_desc *desc)
     return 1;
 }
 
-/* A descriptor names a whole buffer inside a region of region_size bytes
- * starting at base, and its length fits the buffer. */
-static inline bool net_desc_valid(struct net_desc desc, uint64_t base, uint64_t region_size)
+/* Does value name a whole buffer of a region of region_size bytes starting
+ * at base? Regions never wrap around the top of the address space. */
+static inline bool net_names_buffer(uint64_t value, uint64_t base, uint64_t region_size)
 {
-    uint64_t offset = desc.offset - base;
-    return desc.offset >= base && region_size >= NET_BUFFER_SIZE &&
-           offset <= region_size - NET_BUFFER_SIZE && offset % NET_BUFFER_SIZE == 0 &&
-           desc.length <= NET_BUFFER_SIZE;
+    uint64_t offset = value - base;
+    return region_size >= NET_BUFFER_SIZE && offset <= region_size - NET_BUFFER_SIZE &&
+           offset % NET_BUFFER_SIZE == 0;
+}
+
+/* Lengths outside [min, max] wrap past max - min (unsigned). */
+static inline bool net_length_within(uint32_t length, uint32_t min, uint32_t max)
+{
+    return length - min <= max - min;
+}
+
+static inline bool net_frame_length_valid(uint32_t length)
+{
+    return net_length_within(length, NET_MIN_FRAME, NET_MAX_FRAME);
+}
+
+/* A consumer's verdict on a descriptor. One that names no buffer of the
+ * region is dropped and counted: nothing can be given back. One that names
+ * a buffer but whose other fields are wrong is dropped and counted too, but
+ * its buffer is known, so it goes to its owner: back to the producer with a
+ * frame, kept by the consumer as an empty buffer. */
+enum net_verdict { NET_DESC_OK, NET_DESC_BAD_FIELDS, NET_DESC_NO_BUFFER };
+
+static inline enum net_verdict net_desc_check(struct net_desc desc, uint32_t min_length,
+                                              uint32_t max_length, uint64_t base,
+                                              uint64_t region_size)
+{
+    if (!net_names_buffer(desc.offset, base, region_size))
+        return NET_DESC_NO_BUFFER;
+    if (!net_length_within(desc.length, min_length, max_length) || desc.reserved)
+        return NET_DESC_BAD_FIELDS;
+    return NET_DESC_OK;
+}
+
+/* A descriptor on an active queue: a frame within the policy. */
+static inline enum net_verdict net_frame_check(struct net_desc desc, uint64_t base,
+                                               uint64_t region_size)
+{
+    return net_desc_check(desc, NET_MIN_FRAME, NET_MAX_FRAME, base, region_size);
+}
+
+/* A descriptor on a free queue: an empty buffer, length 0. */
+static inline enum net_verdict net_empty_check(struct net_desc desc, uint64_t base,
+                                               uint64_t region_size)
+{
+    return net_desc_check(desc, 0, 0, base, region_size);
+}
+
+/* An empty buffer handed to its owner: true if desc names a buffer of the
+ * region, which is then the consumer's (the other fields of an empty
+ * buffer carry nothing); a bad descriptor adds one to *bad. */
+static inline bool net_empty_taken(struct net_desc desc, uint64_t base, uint64_t region_size,
+                                   uint64_t *bad)
+{
+    enum net_verdict verdict = net_empty_check(desc, base, region_size);
+    if (verdict != NET_DESC_OK)
+        (*bad)++;
+    return verdict != NET_DESC_NO_BUFFER;
 }
 
 #endif

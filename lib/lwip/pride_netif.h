@@ -5,7 +5,8 @@
  * struct pride_netif (from its setvars), calls pride_netif_setup(), adds
  * the netif with pride_netif_init as its init function, and calls
  * pride_netif_notified() whenever its RX or TX channel is notified.
- * pride_netif_account() answers buffer accounting (net/accounting.h).
+ * pride_netif_hold() answers buffer accounting (net/accounting.h) with
+ * the interface's buffers; its counters go with it.
  */
 #ifndef PRIDE_NETIF_H
 #define PRIDE_NETIF_H
@@ -34,13 +35,13 @@ struct pride_netif {
     struct ring_consumer rx_active, tx_free;
     uint64_t tx_stack[PRIDE_NETIF_MAX_TX];
     uint32_t tx_available;
-    uint64_t rx_frames, tx_frames, rx_dropped, tx_dropped;
+    struct net_counters counters;
 };
 
 void pride_netif_setup(struct pride_netif *pn);
 err_t pride_netif_init(struct netif *netif); /* netif->state is the pride_netif */
 void pride_netif_notified(struct netif *netif);
-/* Adds the buffers this interface holds, or has waiting for it, to a. */
-void pride_netif_account(const struct pride_netif *pn, struct net_account *a);
+/* Marks the buffers of h's pool this interface holds or has waiting for it. */
+void pride_netif_hold(const struct pride_netif *pn, struct net_holdings *h);
 
 #endif

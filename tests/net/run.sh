@@ -6,6 +6,16 @@ source "$(dirname "$0")/../lib.sh"
 OUT=$BUILD/tests/net
 mkdir -p "$OUT"
 
+# no_device_error NAME QEMU_LOG: QEMU reports a device the guest broke (a
+# virtio error, such as a zero-sized buffer) on its stderr.
+no_device_error() {
+    if grep -qi 'virtio' "$2"; then
+        fail "${1}_no_device_error" "$(grep -i -m 1 'virtio' "$2")"
+    else
+        pass "${1}_no_device_error"
+    fi
+}
+
 # with_net_system NAME IMAGE READY UDP_PORT TCP_PORT CHECK...: boot IMAGE
 # with a virtio-net device whose guest UDP_PORT (and TCP_PORT, unless "-")
 # are forwarded from free host ports, wait for READY, run each CHECK
@@ -44,6 +54,7 @@ with_net_system() {
     fi
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
+    no_device_error "$name" "$log.qemu"
 }
 
 with_net_system net_raw "$BUILD/tests/systems/net_raw/net_raw.img" "raw_echo: ready" 1235 - \
@@ -55,15 +66,64 @@ with_net_system lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" "echo: ready
 with_net_system lwip_dhcp "$BUILD/tests/systems/lwip_dhcp/lwip_dhcp.img" \
     "echo: ready at 10.0.2.15 (dhcp)" 1235 1236 sizes tcp
 
-# malformed_frames NAME IMAGE GUEST_MAC [PING_ADDRESS...]: boot IMAGE on a
-# TAP device in a private network namespace (deleted afterwards), ping each
-# PING_ADDRESS, send malformed frames, check the guest keeps echoing and no
-# PD faulted.
+# wait_report LOG: until the accounting PD has finished a report in LOG.
+wait_report() {
+    local i
+    for ((i = 0; i < 100; i++)); do grep -q 'net: buffers in all:' "$1" && break; sleep 0.05; done
+}
+
+# pool_whole NAME LOG POOL: in the last report, every buffer of POOL (as the
+# accounting PD names it) is held exactly once.
+pool_whole() {
+    local line
+    line=$(grep -F "net: buffers: $3:" "$2" | tail -n 1)
+    if [[ $line =~ :\ ([0-9]+)\ of\ ([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]; then
+        pass "$1"
+    else
+        fail "$1" "'${line:-no line for $3}'"
+    fi
+}
+
+# counted NAME LOG PD COUNTER MIN: PD's last reported COUNTER ("bad
+# descriptors" or "frames dropped") is at least MIN.
+counted() {
+    local n
+    n=$(grep -F "net: counters: $3:" "$2" | tail -n 1 | grep -oE "[0-9]+ $4" | cut -d' ' -f1)
+    if [ "${n:-0}" -ge "$5" ]; then pass "$1"; else fail "$1" "$3 counted ${n:-no} $4, want $5 or more"; fi
+}
+
+# A hostile client keeps publishing descriptors that no hop may pass on
+# (zero length first): the good client keeps echoing, the device never
+# sees one, nothing faults. Asked afterwards, the accounting finds the
+# shared buffers and the good client's whole, whatever the hostile one
+# claims, and the TX virtualiser counted what it dropped.
+test_hostile_client() {
+    local log=$OUT/net_hostile.log pool
+    with_net_system net_hostile "$BUILD/tests/systems/net_hostile/net_hostile.img" "client0: ready" \
+        1235 1236 sizes tcp buffers
+    expect_contains net_hostile_attacked "$log" "bad descriptors published"
+    wait_report "$log"
+    grep 'net: ' "$log" | sed 's/^/    /'
+    for pool in rx_dma "client_rx of client0" "tx of client0" "lent to the copier of client0"; do
+        pool_whole "net_hostile_whole_${pool// /_}" "$log" "$pool"
+    done
+    counted net_hostile_bad_descriptors_counted "$log" net_virt_tx "bad descriptors" 1
+    grep -q 'pride: fault:' "$log" && fail net_hostile_no_fault "$(grep 'pride: fault:' "$log")" ||
+        pass net_hostile_no_fault
+}
+test_hostile_client
+
+# malformed_frames NAME IMAGE GUEST_MAC ECHO [PING_ADDRESS...]: boot IMAGE
+# on a TAP device in a private network namespace (deleted afterwards), ping
+# each PING_ADDRESS, send malformed frames, check that every echo service in
+# ECHO (ADDRESS:PORT words for malformed.py; with --buffers, the buffers
+# must then all be accounted for) keeps echoing and no PD faulted. The TAP
+# device's MTU lets through frames longer than Ethernet's.
 malformed_frames() {
-    local name=$1 image=$2 mac=$3 ns=pride-test-$$ log=$OUT/$1_malformed.log
-    shift 3
+    local name=$1 image=$2 mac=$3 echo=$4 ns=pride-test-$$ log=$OUT/$1_malformed.log
+    shift 4
     if ! { ip netns add "$ns" && ip netns exec "$ns" ip tuntap add dev tap0 mode tap &&
-           ip netns exec "$ns" ip link set tap0 up &&
+           ip netns exec "$ns" ip link set tap0 mtu 4000 up &&
            ip netns exec "$ns" ip addr add 10.0.2.1/24 dev tap0; } 2>"$log.setup"; then
         fail "${name}_malformed" "cannot set up a network namespace with a TAP device (needs root): $(cat "$log.setup")"
         ip netns del "$ns" 2>/dev/null
@@ -78,27 +138,43 @@ malformed_frames() {
     for ((i = 0; i < 200; i++)); do [ "$(grep -c ' ready' "$log")" -ge $# ] && break; sleep 0.05; done
     [ $# -eq 0 ] || timeout 60 ip netns exec "$ns" python3 "$ROOT/tests/net/ping.py" "$name" "$@" ||
         fail "${name}_ping" "ping checker failed"
-    timeout 120 ip netns exec "$ns" python3 "$ROOT/tests/net/malformed.py" tap0 "$mac" |
+    timeout 180 ip netns exec "$ns" python3 "$ROOT/tests/net/malformed.py" tap0 "$mac" $echo |
         sed "s/^\(PASS\|FAIL\): malformed_/\1: ${name}_malformed_/" ||
         fail "${name}_malformed" "checker failed"
+    if [[ " $echo " == *" --buffers "* ]]; then
+        buffers_accounted "${name}_malformed" "$log"
+        # Each oversized frame dropped by the driver, counted there.
+        counted "${name}_malformed_oversized_counted" "$log" net_driver "frames dropped" 200
+    fi
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     ip netns del "$ns"
+    no_device_error "${name}_malformed" "$log.qemu"
     grep -q 'pride: fault:' "$log" && fail "${name}_malformed_no_fault" "$(grep 'pride: fault:' "$log")" ||
         pass "${name}_malformed_no_fault"
 }
 
-malformed_frames net_raw "$BUILD/tests/systems/net_raw/net_raw.img" 52:54:00:00:00:01
-malformed_frames lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" 52:54:00:00:00:01
+malformed_frames net_raw "$BUILD/tests/systems/net_raw/net_raw.img" 52:54:00:00:00:01 10.0.2.15:1235
+malformed_frames lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" 52:54:00:00:00:01 10.0.2.15:1235
 
-# After the traffic, with the network quiet: every network PD reports its
-# buffers, and the sums must be exactly the system's buffers.
+# buffers_accounted NAME LOG: once the accounting PD has answered a query
+# (the last in LOG), every buffer of the system must be accounted for.
+buffers_accounted() {
+    wait_report "$2"
+    grep 'net: ' "$2" | sed 's/^/    /'
+    if grep 'net: buffers in all:' "$2" | tail -n 1 | grep -q ': all accounted for$'; then
+        pass "${1}_buffers_accounted"
+    else
+        fail "${1}_buffers_accounted" "$(grep 'net: buffers in all:' "$2" | tail -n 1) (see $2)"
+    fi
+}
+
+# After the traffic, with the network quiet: every network PD reports the
+# buffers it holds, and each buffer must be held exactly once.
 check_buffers() {
     sleep 0.5 # let the last frames settle
     check client0 "$1" buffers
-    for ((i = 0; i < 100; i++)); do grep -q 'net: buffers in all:' "$log" && break; sleep 0.05; done
-    grep 'net: buffers' "$log" | sed 's/^/    /'
-    expect_contains echo_server_buffers_accounted "$log" "all accounted for"
+    buffers_accounted echo_server "$log"
 }
 
 # The echo server: two lwIP clients behind the virtualisers and copiers,
@@ -133,9 +209,10 @@ test_echo_server() {
     check_buffers "${p[0]}"
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
+    no_device_error echo_server "$log.qemu"
     grep -q 'pride: fault:' "$log" && fail echo_server_no_fault "$(grep 'pride: fault:' "$log")" ||
         pass echo_server_no_fault
 }
 test_echo_server
 malformed_frames echo_server "$BUILD/examples/echo_server/echo_server.img" 52:54:00:00:00:10 \
-    10.0.2.15 10.0.2.16
+    "10.0.2.15:1235 10.0.2.16:1237 --buffers" 10.0.2.15 10.0.2.16

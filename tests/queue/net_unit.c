@@ -7,12 +7,14 @@
  * a full NET_QUEUE_CAPACITY queue fits its NET_QUEUE_REGION_SIZE region (the
  * region is a heap block of exactly that size, so ASan catches a slot beyond
  * it), a neighbour's impossible index is reported (false / -1) without any
- * side effect, the "signal me" handshake works through net queues, and
- * net_desc_valid accepts exactly the whole buffers of a region.
+ * side effect, the "signal me" handshake works through net queues, and the
+ * descriptor checks every hop shares (net_frame_check, net_empty_check):
+ * a descriptor names a buffer only if it is one whole buffer of the region,
+ * and otherwise it is right only with a length the frame-length policy (or
+ * an empty buffer's 0) allows and a zero reserved field.
  *
- * net_desc_valid only names whole buffers if the region size is a multiple
- * of NET_BUFFER_SIZE (as every region in the system is); all regions here
- * are.
+ * A region names only whole buffers if its size is a multiple of
+ * NET_BUFFER_SIZE (as every region in the system is); all regions here are.
  *
  * Prints one "PASS: net_unit_<case>" or "FAIL: net_unit_<case>: why" line
  * per case; exits non-zero if any case failed.
@@ -204,78 +206,132 @@ static void test_signal(void)
     CHECK(net_enqueue(&prod, desc_of(2)));
 }
 
-/* ---- net_desc_valid cases ---- */
+/* ---- descriptor check cases ---- */
 
 #define BASE 0x40000000ull
 #define REGION 0x200000ull /* as the driver's DMA region */
 
-static bool valid(uint64_t offset, uint32_t length)
+static enum net_verdict frame(uint64_t offset, uint32_t length)
 {
-    return net_desc_valid((struct net_desc){offset, length, 0}, BASE, REGION);
+    return net_frame_check((struct net_desc){offset, length, 0}, BASE, REGION);
 }
 
-static void test_valid_accepts(void)
+static enum net_verdict empty(uint64_t offset, uint32_t length)
 {
-    for (uint64_t off = 0; off < REGION; off += NET_BUFFER_SIZE)
-        CHECK(valid(BASE + off, 0));
-    CHECK(valid(BASE, NET_MAX_FRAME));
-    CHECK(valid(BASE + NET_BUFFER_SIZE, NET_BUFFER_SIZE));
-    CHECK(valid(BASE + REGION - NET_BUFFER_SIZE, NET_BUFFER_SIZE)); /* last buffer */
-    CHECK(valid(BASE + REGION - NET_BUFFER_SIZE, 1));
+    return net_empty_check((struct net_desc){offset, length, 0}, BASE, REGION);
+}
+
+/* Neither a frame nor an empty buffer: names nothing in the region. */
+static bool no_buffer(uint64_t offset)
+{
+    return frame(offset, 60) == NET_DESC_NO_BUFFER && empty(offset, 0) == NET_DESC_NO_BUFFER;
+}
+
+static void test_check_accepts(void)
+{
+    for (uint64_t off = 0; off < REGION; off += NET_BUFFER_SIZE) {
+        CHECK(frame(BASE + off, 60) == NET_DESC_OK);
+        CHECK(empty(BASE + off, 0) == NET_DESC_OK);
+    }
+    CHECK(frame(BASE, NET_MIN_FRAME) == NET_DESC_OK); /* the limits themselves */
+    CHECK(frame(BASE, NET_MAX_FRAME) == NET_DESC_OK);
+    CHECK(frame(BASE + REGION - NET_BUFFER_SIZE, NET_MAX_FRAME) == NET_DESC_OK); /* last buffer */
     /* A region at address 0 (offsets rather than addresses). */
-    CHECK(net_desc_valid((struct net_desc){0, 60, 0}, 0, 4 * NET_BUFFER_SIZE));
-    CHECK(net_desc_valid((struct net_desc){3 * NET_BUFFER_SIZE, 60, 0}, 0, 4 * NET_BUFFER_SIZE));
+    CHECK(net_frame_check((struct net_desc){0, 60, 0}, 0, 4 * NET_BUFFER_SIZE) == NET_DESC_OK);
+    CHECK(net_empty_check((struct net_desc){3 * NET_BUFFER_SIZE, 0, 0}, 0, 4 * NET_BUFFER_SIZE) ==
+          NET_DESC_OK);
     /* A region ending exactly at the top of the address space. */
-    CHECK(net_desc_valid((struct net_desc){UINT64_MAX - NET_BUFFER_SIZE + 1, 60, 0},
-                         UINT64_MAX - REGION + 1, REGION));
-    /* The reserved field plays no part. */
-    CHECK(net_desc_valid((struct net_desc){BASE, 60, 0xFFFFFFFFu}, BASE, REGION));
+    CHECK(net_frame_check((struct net_desc){UINT64_MAX - NET_BUFFER_SIZE + 1, 60, 0},
+                          UINT64_MAX - REGION + 1, REGION) == NET_DESC_OK);
 }
 
-static void test_valid_rejects_range(void)
+static void test_check_rejects_range(void)
 {
-    CHECK(!valid(0, 0));
-    CHECK(!valid(BASE - NET_BUFFER_SIZE, 0)); /* aligned, just below */
-    CHECK(!valid(BASE - 1, 0));
-    CHECK(!valid(5, 0)); /* offset - base wraps to a huge value */
-    CHECK(!valid(BASE + REGION, 0)); /* at the end */
-    CHECK(!valid(BASE + REGION + NET_BUFFER_SIZE, 0));
-    CHECK(!valid(BASE + 4 * REGION, 0));
-    CHECK(!valid(BASE + 0x100000000ull, 0)); /* the start, plus 2^32 */
-    CHECK(!valid(BASE + 0x100000000ull + NET_BUFFER_SIZE, 0));
-    CHECK(!valid(UINT64_MAX, 0));
-    CHECK(!valid(UINT64_MAX - NET_BUFFER_SIZE + 1, 0));
+    CHECK(no_buffer(0));
+    CHECK(no_buffer(BASE - NET_BUFFER_SIZE)); /* aligned, just below */
+    CHECK(no_buffer(BASE - 1));
+    CHECK(no_buffer(5)); /* offset - base wraps to a huge value */
+    CHECK(no_buffer(BASE + REGION)); /* at the end */
+    CHECK(no_buffer(BASE + REGION + NET_BUFFER_SIZE));
+    CHECK(no_buffer(BASE + 4 * REGION));
+    CHECK(no_buffer(BASE + 0x100000000ull)); /* the start, plus 2^32 */
+    CHECK(no_buffer(BASE + 0x100000000ull + NET_BUFFER_SIZE));
+    CHECK(no_buffer(UINT64_MAX));
+    CHECK(no_buffer(UINT64_MAX - NET_BUFFER_SIZE + 1));
     /* Below a base at the top of the address space, and wrap-around past it. */
-    CHECK(!net_desc_valid((struct net_desc){0, 0, 0}, UINT64_MAX - REGION + 1, REGION));
-    CHECK(!net_desc_valid((struct net_desc){NET_BUFFER_SIZE, 0, 0}, UINT64_MAX - REGION + 1,
-                          REGION));
-    /* An empty region holds nothing. */
-    CHECK(!net_desc_valid((struct net_desc){BASE, 0, 0}, BASE, 0));
+    CHECK(net_frame_check((struct net_desc){0, 60, 0}, UINT64_MAX - REGION + 1, REGION) ==
+          NET_DESC_NO_BUFFER);
+    CHECK(net_frame_check((struct net_desc){NET_BUFFER_SIZE, 60, 0}, UINT64_MAX - REGION + 1,
+                          REGION) == NET_DESC_NO_BUFFER);
+    /* An empty region holds nothing, nor does one smaller than a buffer. */
+    CHECK(net_empty_check((struct net_desc){BASE, 0, 0}, BASE, 0) == NET_DESC_NO_BUFFER);
+    CHECK(net_empty_check((struct net_desc){BASE, 0, 0}, BASE, NET_BUFFER_SIZE - 1) ==
+          NET_DESC_NO_BUFFER);
 }
 
-static void test_valid_rejects_misaligned(void)
+static void test_check_rejects_misaligned(void)
 {
     static const uint64_t in_buffer[] = {1, 2, 8, 64, 1024, NET_BUFFER_SIZE - 1};
     for (unsigned i = 0; i < sizeof in_buffer / sizeof in_buffer[0]; i++) {
-        CHECK(!valid(BASE + in_buffer[i], 0));
-        CHECK(!valid(BASE + 7 * NET_BUFFER_SIZE + in_buffer[i], 60));
-        CHECK(!valid(BASE + REGION - NET_BUFFER_SIZE + in_buffer[i], 0));
+        CHECK(no_buffer(BASE + in_buffer[i]));
+        CHECK(no_buffer(BASE + 7 * NET_BUFFER_SIZE + in_buffer[i]));
+        CHECK(no_buffer(BASE + REGION - NET_BUFFER_SIZE + in_buffer[i]));
     }
     /* Alignment is relative to the base, not to address 0. */
-    CHECK(net_desc_valid((struct net_desc){BASE + 512, 0, 0}, BASE + 512, REGION));
-    CHECK(!net_desc_valid((struct net_desc){BASE, 0, 0}, BASE + 512, REGION));
-    CHECK(!net_desc_valid((struct net_desc){BASE + NET_BUFFER_SIZE, 0, 0}, BASE + 512, REGION));
+    CHECK(net_empty_check((struct net_desc){BASE + 512, 0, 0}, BASE + 512, REGION) == NET_DESC_OK);
+    CHECK(net_empty_check((struct net_desc){BASE, 0, 0}, BASE + 512, REGION) == NET_DESC_NO_BUFFER);
+    CHECK(net_empty_check((struct net_desc){BASE + NET_BUFFER_SIZE, 0, 0}, BASE + 512, REGION) ==
+          NET_DESC_NO_BUFFER);
 }
 
-static void test_valid_rejects_length(void)
+/* A frame's length: below an Ethernet header (zero above all: a virtio
+ * device refuses a zero-sized buffer) or above Ethernet's limit, up to
+ * values that overflow any addition. The buffer is still named. */
+static void test_check_rejects_frame_length(void)
 {
-    static const uint32_t bad[] = {NET_BUFFER_SIZE + 1, NET_BUFFER_SIZE * 2, 0x80000000u,
+    static const uint32_t bad[] = {0, 1, NET_MIN_FRAME - 1, NET_MAX_FRAME + 1, NET_BUFFER_SIZE,
+                                   NET_BUFFER_SIZE + 1, 0x80000000u, UINT32_MAX - NET_MIN_FRAME + 1,
                                    UINT32_MAX};
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        CHECK(!valid(BASE, bad[i]));
-        CHECK(!valid(BASE + REGION - NET_BUFFER_SIZE, bad[i]));
+        CHECK(frame(BASE, bad[i]) == NET_DESC_BAD_FIELDS);
+        CHECK(frame(BASE + REGION - NET_BUFFER_SIZE, bad[i]) == NET_DESC_BAD_FIELDS);
+        CHECK(!net_frame_length_valid(bad[i]));
     }
-    CHECK(valid(BASE, NET_BUFFER_SIZE)); /* the limit itself is fine */
+    /* The policy, against its definition, over every length a buffer holds and more. */
+    for (uint32_t length = 0; length <= 2 * NET_BUFFER_SIZE; length++)
+        CHECK(net_frame_length_valid(length) ==
+              (length >= NET_MIN_FRAME && length <= NET_MAX_FRAME));
+}
+
+static void test_check_rejects_empty_length(void)
+{
+    static const uint32_t bad[] = {1, NET_MIN_FRAME, NET_MAX_FRAME, NET_BUFFER_SIZE, UINT32_MAX};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(empty(BASE, bad[i]) == NET_DESC_BAD_FIELDS);
+}
+
+static void test_check_rejects_reserved(void)
+{
+    static const uint32_t bad[] = {1, 0x80000000u, UINT32_MAX};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(net_frame_check((struct net_desc){BASE, 60, bad[i]}, BASE, REGION) ==
+              NET_DESC_BAD_FIELDS);
+        CHECK(net_empty_check((struct net_desc){BASE, 0, bad[i]}, BASE, REGION) ==
+              NET_DESC_BAD_FIELDS);
+    }
+    /* Bad fields on no buffer: still no buffer, nothing to give back. */
+    CHECK(net_frame_check((struct net_desc){BASE + 1, 0, 1}, BASE, REGION) == NET_DESC_NO_BUFFER);
+}
+
+/* An empty buffer is taken whenever it names one; each bad one is counted. */
+static void test_empty_taken(void)
+{
+    uint64_t bad = 0;
+    CHECK(net_empty_taken((struct net_desc){BASE, 0, 0}, BASE, REGION, &bad) && bad == 0);
+    CHECK(net_empty_taken((struct net_desc){BASE, 60, 0}, BASE, REGION, &bad) && bad == 1);
+    CHECK(net_empty_taken((struct net_desc){BASE, 0, 9}, BASE, REGION, &bad) && bad == 2);
+    CHECK(!net_empty_taken((struct net_desc){BASE + 1, 0, 0}, BASE, REGION, &bad) && bad == 3);
+    CHECK(!net_empty_taken((struct net_desc){BASE + REGION, 0, 0}, BASE, REGION, &bad) && bad == 4);
 }
 
 /* ---- runner ---- */
@@ -294,10 +350,13 @@ int main(void)
     RUN(corrupt_tail);
     RUN(corrupt_head);
     RUN(signal);
-    RUN(valid_accepts);
-    RUN(valid_rejects_range);
-    RUN(valid_rejects_misaligned);
-    RUN(valid_rejects_length);
+    RUN(check_accepts);
+    RUN(check_rejects_range);
+    RUN(check_rejects_misaligned);
+    RUN(check_rejects_frame_length);
+    RUN(check_rejects_empty_length);
+    RUN(check_rejects_reserved);
+    RUN(empty_taken);
     free(shared);
     return failures ? 1 : 0;
 }

@@ -4,7 +4,11 @@
 #  - unit.c under ASan/UBSan: one line per case (edge cases, signalling,
 #    corruption handling);
 #  - net_unit.c under ASan/UBSan: the network descriptor queues
-#    (include/net/queue.h): wrap, full/empty, corruption, net_desc_valid;
+#    (include/net/queue.h): wrap, full/empty, corruption, the descriptor
+#    checks every hop shares;
+#  - net_accounting.c under ASan/UBSan: the network buffer accounting
+#    (include/net/holdings.h) on a model of the echo server, healthy and
+#    with buffers lost, doubled or unconfirmed;
 #  - stress.c under ThreadSanitizer: two threads, 10 MB checked byte by byte,
 #    real sleep/notify protocol; a race report, a mismatch or a hang fails;
 #  - stress.c again without sanitizer, so the ordering is exercised at full
@@ -77,5 +81,6 @@ test_litmus() {
 
 test_sanitized queue_unit unit.c
 test_sanitized net_unit net_unit.c
+test_sanitized net_accounting net_accounting.c
 test_stress
 test_litmus

@@ -15,6 +15,13 @@
  * transmit queue is full. Receive buffers are asked for only when fewer
  * than RX_LOW_WATER are posted. An echoed packet thus costs one interrupt.
  *
+ * Nothing reaches the device unchecked (net_frame_check, net_empty_check,
+ * and no buffer the device holds already), so it never sees what the virtio
+ * spec forbids, such as a zero-sized buffer; and nothing goes up that the
+ * frame-length policy (net/queue.h) rejects: the device writes up to a whole
+ * buffer, so longer frames are dropped here. Bad descriptors and dropped
+ * frames are counted (protected calls report them).
+ *
  * Channels: 0 the device's IRQ, 1 RX neighbour, 2 TX neighbour; protected
  * calls report its buffers (net/accounting.h).
  */
@@ -128,8 +135,8 @@ static volatile struct rings_layout *layout;
 static struct virtq rxq, txq;
 static struct ring_consumer rx_free, tx_active;
 static struct ring_producer rx_active, tx_free;
-static bool in_flight[DMA_BUFFERS];
-static uint64_t bad_descriptors, rx_dropped;
+static bool in_flight[DMA_BUFFERS]; /* the device holds the buffer */
+static struct net_counters counters;
 
 static uint32_t reg_read(unsigned offset)
 {
@@ -157,25 +164,31 @@ static uint64_t rings_dma(const volatile void *p)
     return rings_paddr + (uint64_t)((uintptr_t)p - (uintptr_t)layout);
 }
 
-/* A neighbour's descriptor is usable if it names a whole buffer of the
- * region that the device does not hold already. */
-static bool claim_buffer(struct net_desc desc)
+static bool *device_holds(uint64_t dma)
 {
-    if (!net_desc_valid(desc, buffers_paddr, DMA_REGION_SIZE) ||
-        in_flight[(desc.offset - buffers_paddr) / NET_BUFFER_SIZE]) {
-        bad_descriptors++;
+    return &in_flight[(dma - buffers_paddr) / NET_BUFFER_SIZE];
+}
+
+/* A buffer of the window (checked) for the device: false, and counted, if
+ * the device holds it already (a neighbour handed it over twice). */
+static bool claim_buffer(uint64_t dma)
+{
+    bool *held = device_holds(dma);
+    if (*held) {
+        counters.bad_descriptors++;
         return false;
     }
-    in_flight[(desc.offset - buffers_paddr) / NET_BUFFER_SIZE] = true;
+    *held = true;
     return true;
 }
 
 static void release_buffer(uint64_t dma)
 {
-    in_flight[(dma - buffers_paddr) / NET_BUFFER_SIZE] = false;
+    *device_holds(dma) = false;
 }
 
-/* Queue one packet (header + buffer) to the device. */
+/* Queue one packet (header + buffer) to the device: only claimed buffers,
+ * with a length of at least NET_MIN_FRAME. */
 static void post(struct virtq *q, uint64_t buffer, uint32_t length, uint16_t flags)
 {
     unsigned slot = q->free_slot[--q->num_free];
@@ -222,7 +235,8 @@ static void rx_refill(void)
     struct net_desc desc;
     do {
         while (rxq.num_free && net_dequeue(&rx_free, &desc) == 1) {
-            if (!claim_buffer(desc))
+            if (!net_empty_taken(desc, buffers_paddr, DMA_REGION_SIZE, &counters.bad_descriptors) ||
+                !claim_buffer(desc.offset))
                 continue;
             post(&rxq, desc.offset, NET_BUFFER_SIZE, DESC_F_WRITE);
             posted = true;
@@ -241,10 +255,11 @@ static void rx_complete(void)
     int slot;
     while ((slot = take_used(&rxq, &length)) >= 0) {
         uint64_t buffer = rxq.buffer[slot];
+        /* The device wrote the header first; a length short of it wraps,
+         * and fails the policy too. */
         struct net_desc frame = {buffer, length - NET_HEADER_SIZE, 0};
-        if (length < NET_HEADER_SIZE || length > NET_HEADER_SIZE + NET_BUFFER_SIZE ||
-            !net_enqueue(&rx_active, frame)) {
-            rx_dropped++; /* give the buffer straight back to the device */
+        if (!net_frame_length_valid(frame.length) || !net_enqueue(&rx_active, frame)) {
+            counters.dropped_frames++; /* give the buffer straight back to the device */
             post(&rxq, buffer, NET_BUFFER_SIZE, DESC_F_WRITE);
             publish(&rxq);
             continue;
@@ -255,13 +270,27 @@ static void rx_complete(void)
         microkit_deferred_notify(RX_CHANNEL);
 }
 
+/* A frame to send: the policy's length, in a buffer of the window the
+ * device does not hold. A bad one is counted, and its buffer goes back to
+ * the neighbour unless the device holds it. */
+static bool frame_to_send(struct net_desc desc)
+{
+    enum net_verdict verdict = net_frame_check(desc, buffers_paddr, DMA_REGION_SIZE);
+    if (verdict == NET_DESC_OK)
+        return claim_buffer(desc.offset);
+    counters.bad_descriptors++;
+    if (verdict == NET_DESC_BAD_FIELDS && !*device_holds(desc.offset))
+        net_enqueue(&tx_free, (struct net_desc){desc.offset, 0, 0});
+    return false;
+}
+
 static void tx_send(void)
 {
     bool posted = false;
     struct net_desc desc;
     do {
         while (txq.num_free && net_dequeue(&tx_active, &desc) == 1) {
-            if (desc.length > NET_MAX_FRAME || !claim_buffer(desc))
+            if (!frame_to_send(desc))
                 continue;
             post(&txq, desc.offset, desc.length, 0);
             posted = true;
@@ -279,8 +308,6 @@ static void tx_complete(void)
         release_buffer(txq.buffer[slot]);
         net_enqueue(&tx_free, (struct net_desc){txq.buffer[slot], 0, 0});
     }
-    if (ring_producer_must_signal(&tx_free))
-        microkit_deferred_notify(TX_CHANNEL);
 }
 
 /* Completions interrupt only if someone waits for them: the neighbour for
@@ -296,7 +323,8 @@ static bool tx_completions_quiet(void)
     return !wanted || txq.last_used == txq.used->idx;
 }
 
-/* One pass over everything, until no completion can be missed. */
+/* One pass over everything, until no completion can be missed. Sent
+ * buffers, and bad frames' buffers, go back on tx_free. */
 static void serve(void)
 {
     do {
@@ -305,6 +333,8 @@ static void serve(void)
         rx_refill();
         tx_send();
     } while (!tx_completions_quiet());
+    if (ring_producer_must_signal(&tx_free))
+        microkit_deferred_notify(TX_CHANNEL);
 }
 
 static void setup_queue(struct virtq *q, unsigned index)
@@ -391,11 +421,21 @@ void notified(microkit_channel ch)
     serve();
 }
 
+/* Every buffer here is named by its DMA address: those the device holds,
+ * and those waiting to be given to it, whichever pool asked about. */
+static void hold(struct net_holdings *h)
+{
+    if (h->query.kind != NET_POOL_RX_DMA && h->query.kind != NET_POOL_TX)
+        return;
+    for (unsigned b = 0; b < DMA_BUFFERS; b++)
+        if (in_flight[b])
+            net_hold(h, buffers_paddr + (uint64_t)b * NET_BUFFER_SIZE, h->query.base);
+    net_hold_waiting(h, &rx_free, h->query.base);
+    net_hold_waiting(h, &tx_active, h->query.base);
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    struct net_account held = {0};
-    held.buffers[NET_POOL_RX_DMA] = SLOTS - rxq.num_free + net_waiting(&rx_free);
-    held.buffers[NET_POOL_TX] = SLOTS - txq.num_free + net_waiting(&tx_active);
-    return net_account_answer(msginfo, &held);
+    return net_account_answer(msginfo, hold, &counters);
 }

@@ -1,4 +1,6 @@
-/* lwIP network interface over Pride's net queues (pride_netif.h). */
+/* lwIP network interface over Pride's net queues (pride_netif.h). Every
+ * descriptor the neighbour hands over is checked against this client's own
+ * region (net/queue.h); a bad one is dropped and counted. */
 #include <pride_netif.h>
 #include <string.h>
 #include "lwip/etharp.h"
@@ -28,6 +30,16 @@ void pride_netif_setup(struct pride_netif *pn)
     microkit_deferred_notify(pn->rx_channel);
 }
 
+static uint64_t rx_region_size(const struct pride_netif *pn)
+{
+    return (uint64_t)pn->rx_buffers * NET_BUFFER_SIZE;
+}
+
+static uint64_t tx_region_size(const struct pride_netif *pn)
+{
+    return (uint64_t)pn->tx_buffers * NET_BUFFER_SIZE;
+}
+
 static uint32_t tx_low_water(const struct pride_netif *pn)
 {
     return pn->tx_buffers / 4 + 1;
@@ -41,10 +53,15 @@ static void reclaim_tx(struct pride_netif *pn)
     struct net_desc desc;
     bool short_of_buffers;
     do {
-        while (net_dequeue(&pn->tx_free, &desc) == 1)
-            if (net_desc_valid(desc, pn->tx_buffers_base, (uint64_t)pn->tx_buffers * NET_BUFFER_SIZE) &&
-                pn->tx_available < PRIDE_NETIF_MAX_TX)
+        while (net_dequeue(&pn->tx_free, &desc) == 1) {
+            if (!net_empty_taken(desc, pn->tx_buffers_base, tx_region_size(pn),
+                                 &pn->counters.bad_descriptors))
+                continue;
+            if (pn->tx_available < PRIDE_NETIF_MAX_TX)
                 pn->tx_stack[pn->tx_available++] = desc.offset;
+            else
+                pn->counters.bad_descriptors++; /* more than we have: returned twice */
+        }
         short_of_buffers = pn->tx_available < low_water;
     } while (short_of_buffers && !ring_consumer_may_sleep(&pn->tx_free));
     if (short_of_buffers)
@@ -56,14 +73,13 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
     struct pride_netif *pn = netif->state;
     if (!pn->tx_available)
         reclaim_tx(pn);
-    if (!pn->tx_available || p->tot_len > NET_MAX_FRAME) {
-        pn->tx_dropped++; /* lwIP's TCP retransmits; UDP is best effort */
+    if (!pn->tx_available || !net_frame_length_valid(p->tot_len)) {
+        pn->counters.dropped_frames++; /* lwIP's TCP retransmits; UDP is best effort */
         return ERR_MEM;
     }
     uint64_t dma = pn->tx_stack[--pn->tx_available];
     pbuf_copy_partial(p, buffer_at(pn->tx_buffers_vaddr, pn->tx_buffers_base, dma), p->tot_len, 0);
     net_enqueue(&pn->tx_active, (struct net_desc){dma, p->tot_len, 0});
-    pn->tx_frames++;
     if (ring_producer_must_signal(&pn->tx_active))
         microkit_deferred_notify(pn->tx_channel);
     /* Whoever made lwIP send (a received frame, a timer), ask for buffers
@@ -80,12 +96,29 @@ err_t pride_netif_init(struct netif *netif)
     netif->name[1] = 'n';
     netif->hwaddr_len = ETH_HWADDR_LEN;
     memcpy(netif->hwaddr, pn->mac, ETH_HWADDR_LEN);
-    netif->mtu = 1500;
+    netif->mtu = NET_MTU;
     netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
                    NETIF_FLAG_LINK_UP;
     netif->output = etharp_output;
     netif->linkoutput = link_output;
     return ERR_OK;
+}
+
+/* A received frame in a pbuf, or NULL if it is bad or lwIP has no room
+ * (counted either way). */
+static struct pbuf *frame_to_pbuf(struct pride_netif *pn, struct net_desc desc, enum net_verdict verdict)
+{
+    if (verdict != NET_DESC_OK) {
+        pn->counters.bad_descriptors++;
+        return NULL;
+    }
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)desc.length, PBUF_POOL);
+    if (!p) {
+        pn->counters.dropped_frames++;
+        return NULL;
+    }
+    pbuf_take(p, buffer_at(pn->rx_buffers_vaddr, pn->rx_buffers_base, desc.offset), (u16_t)desc.length);
+    return p;
 }
 
 static void receive(struct netif *netif)
@@ -94,17 +127,12 @@ static void receive(struct netif *netif)
     struct net_desc desc;
     do {
         while (net_dequeue(&pn->rx_active, &desc) == 1) {
-            if (!net_desc_valid(desc, pn->rx_buffers_base, (uint64_t)pn->rx_buffers * NET_BUFFER_SIZE))
-                continue; /* not one of ours: never touch it, never return it */
-            struct pbuf *p = desc.length <= NET_MAX_FRAME
-                                 ? pbuf_alloc(PBUF_RAW, (u16_t)desc.length, PBUF_POOL) : NULL;
-            if (p) {
-                pbuf_take(p, buffer_at(pn->rx_buffers_vaddr, pn->rx_buffers_base, desc.offset),
-                          (u16_t)desc.length);
-                pn->rx_frames++;
-            } else {
-                pn->rx_dropped++;
+            enum net_verdict verdict = net_frame_check(desc, pn->rx_buffers_base, rx_region_size(pn));
+            if (verdict == NET_DESC_NO_BUFFER) {
+                pn->counters.bad_descriptors++; /* not one of ours: never touch it, never return it */
+                continue;
             }
+            struct pbuf *p = frame_to_pbuf(pn, desc, verdict);
             net_enqueue(&pn->rx_free, (struct net_desc){desc.offset, 0, 0});
             if (p && netif->input(p, netif) != ERR_OK)
                 pbuf_free(p);
@@ -120,8 +148,13 @@ void pride_netif_notified(struct netif *netif)
     receive(netif); /* link_output reclaims again if sending leaves us short */
 }
 
-void pride_netif_account(const struct pride_netif *pn, struct net_account *a)
+void pride_netif_hold(const struct pride_netif *pn, struct net_holdings *h)
 {
-    a->buffers[NET_POOL_CLIENT_RX] += net_waiting(&pn->rx_active);
-    a->buffers[NET_POOL_TX] += pn->tx_available + net_waiting(&pn->tx_free);
+    if (h->query.kind == NET_POOL_CLIENT_RX) {
+        net_hold_waiting(h, &pn->rx_active, pn->rx_buffers_base);
+    } else if (h->query.kind == NET_POOL_TX) {
+        for (uint32_t i = 0; i < pn->tx_available; i++)
+            net_hold(h, pn->tx_stack[i], pn->tx_buffers_base);
+        net_hold_waiting(h, &pn->tx_free, pn->tx_buffers_base);
+    }
 }

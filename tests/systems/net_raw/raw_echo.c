@@ -11,7 +11,6 @@
 #define RX_BUFFERS 64
 #define TX_BUFFERS 64
 #define ECHO_PORT 1235
-#define ETH_HEADER 14
 #define ETH_ARP 0x0806
 #define ETH_IPV4 0x0800
 #define IP_UDP 17
@@ -64,25 +63,25 @@ static uint16_t ip_checksum(const uint8_t *header, unsigned length)
 /* Turn a received frame (copied into out) into its reply; 0 if none. */
 static uint32_t arp_reply(uint8_t *out, uint32_t length)
 {
-    uint8_t *arp = out + ETH_HEADER;
-    if (length < ETH_HEADER + 28 || get16(arp + 6) != 1 || !same(arp + 24, my_ip, 4))
+    uint8_t *arp = out + NET_ETH_HEADER;
+    if (length < NET_ETH_HEADER + 28 || get16(arp + 6) != 1 || !same(arp + 24, my_ip, 4))
         return 0;
     put16(arp + 6, 2);
     copy(arp + 18, arp + 8, 10); /* requester becomes target */
     copy(arp + 8, my_mac, 6);
     copy(arp + 14, my_ip, 4);
     arp_replies++;
-    return ETH_HEADER + 28;
+    return NET_ETH_HEADER + 28;
 }
 
 static uint32_t udp_echo(uint8_t *out, uint32_t length)
 {
-    uint8_t *ip = out + ETH_HEADER;
-    if (length < ETH_HEADER + 28 || (ip[0] >> 4) != 4 || ip[9] != IP_UDP || !same(ip + 16, my_ip, 4))
+    uint8_t *ip = out + NET_ETH_HEADER;
+    if (length < NET_ETH_HEADER + 28 || (ip[0] >> 4) != 4 || ip[9] != IP_UDP || !same(ip + 16, my_ip, 4))
         return 0;
     unsigned ihl = (ip[0] & 15u) * 4, total = get16(ip + 2);
     uint8_t *udp = ip + ihl;
-    if (ihl < 20 || total > length - ETH_HEADER || total < ihl + 8 || get16(udp + 2) != ECHO_PORT ||
+    if (ihl < 20 || total > length - NET_ETH_HEADER || total < ihl + 8 || get16(udp + 2) != ECHO_PORT ||
         get16(udp + 4) != total - ihl)
         return 0;
     uint8_t tmp[4];
@@ -97,15 +96,12 @@ static uint32_t udp_echo(uint8_t *out, uint32_t length)
     put16(ip + 10, 0);
     put16(ip + 10, ip_checksum(ip, ihl));
     echoed++;
-    return ETH_HEADER + total;
+    return NET_ETH_HEADER + total;
 }
 
+/* A frame net_frame_check passed: a whole Ethernet header at least. */
 static void answer(const uint8_t *frame, uint32_t length)
 {
-    if (length > NET_MAX_FRAME || length < ETH_HEADER) {
-        ignored++;
-        return;
-    }
     uint64_t dma = tx_stack[tx_available - 1];
     uint8_t *out = buffer_at(dma);
     copy(out, frame, length);
@@ -132,7 +128,7 @@ static void reclaim_tx(void)
     struct net_desc desc;
     do {
         while (tx_available < TX_BUFFERS && net_dequeue(&tx_free, &desc) == 1)
-            if (net_desc_valid(desc, tx_base, TX_BUFFERS * NET_BUFFER_SIZE))
+            if (net_empty_check(desc, tx_base, TX_BUFFERS * NET_BUFFER_SIZE) != NET_DESC_NO_BUFFER)
                 tx_stack[tx_available++] = desc.offset;
     } while (!tx_available && !ring_consumer_may_sleep(&tx_free));
     if (!tx_available)
@@ -146,10 +142,11 @@ static void receive(void)
     struct net_desc desc;
     do {
         while (tx_available && net_dequeue(&rx_active, &desc) == 1) {
-            if (net_desc_valid(desc, buffers_paddr, RX_BUFFERS * NET_BUFFER_SIZE)) {
+            enum net_verdict verdict = net_frame_check(desc, buffers_paddr, RX_BUFFERS * NET_BUFFER_SIZE);
+            if (verdict == NET_DESC_OK)
                 answer(buffer_at(desc.offset), desc.length);
+            if (verdict != NET_DESC_NO_BUFFER) /* ours, even if the frame is not */
                 net_enqueue(&rx_free, (struct net_desc){desc.offset, 0, 0});
-            }
         }
     } while (tx_available && !ring_consumer_may_sleep(&rx_active));
 }

@@ -1,0 +1,112 @@
+/*
+ * A hostile network client, for testing that no client can break the
+ * network for the others. Every tick it fills its transmit queue with
+ * descriptors no hop may pass on to the device, and its receive free queue
+ * with buffers that are not its own, then pokes both neighbours. It takes
+ * back whatever they return without looking at it. Asked by the buffer
+ * accounting, it claims every buffer of every pool it is asked about.
+ *
+ * Channels: 0 the timer driver, 1 its copier, 2 the TX virtualiser,
+ * 3 the accounting PD.
+ */
+#include <microkit.h>
+#include <net/accounting.h>
+#include <pride_debug.h>
+#include <timer/client.h>
+#include "net_config.h"
+
+#define TIMER 0
+#define NET_RX 1
+#define NET_TX 2
+#define TICK_NS 10000000ull   /* 10 ms */
+#define TICKS_PER_REPORT 100  /* say how far the attack got once a second */
+#define BUFFER(n) ((uint64_t)(n) * NET_BUFFER_SIZE)
+
+uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
+
+/* Offsets in its own transmit region, as a client's descriptors carry. */
+static const struct net_desc bad_frames[] = {
+    {BUFFER(0), 0, 0},                       /* zero length: a virtio device refuses it */
+    {BUFFER(1), 1, 0},                       /* shorter than an Ethernet header */
+    {BUFFER(2), NET_MIN_FRAME - 1, 0},
+    {BUFFER(3), NET_MAX_FRAME + 1, 0},       /* longer than Ethernet allows */
+    {BUFFER(4), NET_BUFFER_SIZE, 0},
+    {BUFFER(5), NET_BUFFER_SIZE + 1, 0},     /* longer than a buffer */
+    {BUFFER(6), UINT32_MAX, 0},
+    {BUFFER(7) + 1, 60, 0},                  /* not at a buffer's start */
+    {NET_CLIENT_REGION_SIZE, 60, 0},         /* just past its region */
+    {-(uint64_t)NET_CLIENT_REGION_SIZE, 60, 0}, /* the region below: client0's */
+    {UINT64_MAX, 60, 0},
+    {BUFFER(8), 60, 1},                      /* the reserved field set */
+    {BUFFER(9), 60, 0}, {BUFFER(9), 60, 0},  /* one buffer twice */
+};
+
+/* Empty "buffers" for its copier to fill: none names one of its own. */
+static const struct net_desc bad_empties[] = {
+    {1, 0, 0}, {NET_CLIENT_REGION_SIZE, 0, 0}, {-(uint64_t)NET_BUFFER_SIZE, 0, 0},
+    {UINT64_MAX, 0, 0},
+};
+
+static struct ring_producer rx_free, tx_active;
+static struct ring_consumer rx_active, tx_free;
+static uint64_t ticks, published;
+
+static void publish_all(struct ring_producer *p, const struct net_desc *descs, unsigned n)
+{
+    for (unsigned i = 0; i < n && net_enqueue(p, descs[i]); i++)
+        published++;
+}
+
+static void discard_all(struct ring_consumer *c)
+{
+    struct net_desc desc;
+    for (unsigned i = 0; i < NET_QUEUE_CAPACITY && net_dequeue(c, &desc) == 1; i++)
+        ;
+}
+
+static void attack(void)
+{
+    discard_all(&tx_free);
+    discard_all(&rx_active);
+    for (unsigned round = 0; round < NET_QUEUE_CAPACITY / 8; round++)
+        publish_all(&tx_active, bad_frames, sizeof(bad_frames) / sizeof(bad_frames[0]));
+    publish_all(&rx_free, bad_empties, sizeof(bad_empties) / sizeof(bad_empties[0]));
+    microkit_deferred_notify(NET_TX);
+    microkit_deferred_notify(NET_RX);
+    if (++ticks % TICKS_PER_REPORT == 0) {
+        microkit_dbg_puts("hostile: ");
+        pride_dbg_put_dec(published);
+        microkit_dbg_puts(" bad descriptors published\n");
+    }
+}
+
+void init(void)
+{
+    ring_producer_attach(&rx_free, (struct ring_shared *)rx_free_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&rx_active, (struct ring_shared *)rx_active_region, NET_QUEUE_CAPACITY);
+    ring_producer_attach(&tx_active, (struct ring_shared *)tx_active_region, NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&tx_free, (struct ring_shared *)tx_free_region, NET_QUEUE_CAPACITY);
+    timer_client_init(TIMER);
+    time_set_timeout_ns(TICK_NS);
+}
+
+void notified(microkit_channel ch)
+{
+    if (ch != TIMER)
+        return;
+    attack();
+    time_set_timeout_ns(TICK_NS);
+}
+
+static void hold(struct net_holdings *h)
+{
+    for (uint32_t i = 0; i < h->query.buffers; i++)
+        net_hold(h, BUFFER(i), 0);
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    static const struct net_counters nothing_wrong;
+    (void)ch;
+    return net_account_answer(msginfo, hold, &nothing_wrong);
+}

@@ -97,19 +97,6 @@ static const struct bootspec *checked_spec(void)
     return spec;
 }
 
-static void install_pd(struct core *core, const struct bootspec *spec, unsigned index)
-{
-    struct pd *pd = &pds[index];
-    pd->index = (uint8_t)index;
-    pd->spec = &spec->pds[index];
-    pd->priority = pd->spec->priority;
-    pd->core = core;
-    pd->ipc_buffer = (uint64_t *)(pd->spec->ipc_buffer_paddr + KERNEL_VOFFSET);
-    arch_init_pd(pd, pd->spec->pgd_paddr);
-    pd_reset_context(pd, pd->spec->entry);
-    ipc_install_channels(pd);
-}
-
 void kernel_main(void)
 {
     struct core *core = &boot_core;
@@ -119,7 +106,7 @@ void kernel_main(void)
     arch_irq_init();
     num_pds = spec->num_pds;
     for (unsigned i = 0; i < num_pds; i++)
-        install_pd(core, spec, i);
+        pd_install(core, spec, i);
     sched_init();
     for (unsigned i = 0; i < num_pds; i++)
         sched_wake(&pds[i]);

@@ -1,9 +1,9 @@
 /*
- * Faults and child control. A faulting PD stops where it is; its parent's
- * event loop receives the fault (and may resume, restart or stop the
- * child). A PD without a parent is reported by the system monitor, a
- * one-line report on the console, and stays stopped. Nothing a PD does
- * stops the rest of the system.
+ * Faults. A faulting PD stops where it is; its parent's event loop
+ * receives the fault (and may resume, restart or stop the child: pd.c). A
+ * PD without a parent is reported by the system monitor, a one-line report
+ * on the console, and stays stopped. Nothing a PD does stops the rest of
+ * the system.
  */
 #include <arch/arch.h>
 #include <kernel/kernel.h>
@@ -44,8 +44,7 @@ void fault_deliver(struct pd *parent, struct pd *child)
  * answers no one while faulted: its caller and the callers queued on it get
  * an error reply at once, which also frees a parent blocked calling it, and
  * a child fault it was handling waits for it again. */
-struct user_context *kernel_fault(struct core *core, struct pd *pd, enum pride_fault_kind kind,
-                                  uint64_t address, uint64_t esr)
+void fault_raise(struct pd *pd, enum pride_fault_kind kind, uint64_t address, uint64_t esr)
 {
     pd->fault_kind = (uint8_t)kind;
     pd->fault_pc = pd->ctx.pc;
@@ -67,32 +66,5 @@ struct user_context *kernel_fault(struct core *core, struct pd *pd, enum pride_f
         pd->waiting_on = parent;
         ipc_queue_sender(parent, pd);
     }
-    return kernel_exit(core);
 }
 
-void pd_reset_context(struct pd *pd, uint64_t pc)
-{
-    for (unsigned i = 0; i < 31; i++)
-        pd->ctx.x[i] = 0;
-    pd->ctx.pc = pc;
-    pd->ctx.sp = pd->spec->stack_top;
-    pd->ctx.spsr = SPSR_EL0T;
-    pd->ctx.tpidr = 0;
-    arch_fp_forget(pd->core, pd);
-}
-
-bool child_control(struct pd *parent, unsigned sysno, uint64_t child_id, uint64_t pc)
-{
-    if (child_id >= PRIDE_MAX_CHANNELS || parent->spec->child_pd[child_id] == PRIDE_NO_PD)
-        return false;
-    struct pd *child = &pds[parent->spec->child_pd[child_id]];
-    debug_flush(child);
-    if (sysno == SYS_PD_STOP) {
-        ipc_stop(child);
-        return true;
-    }
-    ipc_detach(child);
-    pd_reset_context(child, pc);
-    sched_wake(child);
-    return true;
-}

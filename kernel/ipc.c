@@ -1,34 +1,21 @@
 /*
  * Communication between PDs: notifications, protected procedure calls,
- * the receive primitive of the event loop, and interrupt delivery.
+ * the receive primitive of the event loop, and the wait relations between
+ * PDs that faults, restarts and stops must undo (docs/kernel.md, "Life
+ * cycle").
  *
- * Every operation checks the caller's rights against its boot-spec channels;
- * a violation becomes a fault of the caller, never a kernel error.
+ * Every operation checks the caller's rights against its channel table and
+ * returns false, having done nothing, if it lacks them: the system-call
+ * layer (syscall.c) then faults the caller.
  */
 #include <arch/arch.h>
 #include <kernel/kernel.h>
-
-struct pd pds[PRIDE_MAX_PDS];
-unsigned num_pds;
-
-struct irq_binding {
-    struct pd *pd;
-    uint8_t channel;
-};
-static struct irq_binding irq_bindings[MAX_INTID];
 
 static unsigned msg_count(uint64_t msginfo)
 {
     return msginfo & ((1u << MSGINFO_COUNT_BITS) - 1);
 }
 
-/* pd's channel ch if it carries the right, else NULL. */
-static const struct channel *channel_with(const struct pd *pd, uint64_t ch, unsigned right)
-{
-    if (ch >= PRIDE_MAX_CHANNELS || !(pd->channels[ch].rights & right))
-        return 0;
-    return &pd->channels[ch];
-}
 
 /* Complete pd's pending receive with its notification bits. */
 static void deliver_notifications(struct pd *pd)
@@ -211,50 +198,7 @@ void ipc_stop(struct pd *pd)
     ipc_release_queued_callers(pd);
 }
 
-/* Resolve pd's boot-spec channels into its fast channel table and route
- * its IRQs to it (masked until its first acknowledgement). */
-void ipc_install_channels(struct pd *pd)
-{
-    for (unsigned ch = 0; ch < PRIDE_MAX_CHANNELS; ch++) {
-        const struct bootspec_channel *spec = &pd->spec->channels[ch];
-        struct channel *c = &pd->channels[ch];
-        if (spec->kind == CH_PD) {
-            c->peer = &pds[spec->peer_pd];
-            c->peer_id = spec->peer_id;
-            c->rights = (spec->flags & CH_MAY_NOTIFY ? RIGHT_NOTIFY : 0) |
-                        (spec->flags & CH_MAY_PPC ? RIGHT_PPC : 0);
-            if (c->rights & RIGHT_NOTIFY)
-                pd->notify_channels |= 1ull << ch;
-        } else if (spec->kind == CH_IRQ) {
-            pd->irq_channels |= 1ull << ch;
-            c->irq = spec->irq;
-            c->rights = RIGHT_IRQ_ACK;
-            arch_irq_configure(spec->irq, spec->trigger);
-            irq_bindings[spec->irq].pd = pd;
-            irq_bindings[spec->irq].channel = (uint8_t)ch;
-        }
-    }
-}
-
-/* An IRQ stays masked from delivery until its PD acknowledges it. */
-void kernel_irq(struct core *core, unsigned intid)
-{
-    if (intid == PLAT_KERNEL_TIMER_INTID) {
-        arch_timer_start(TIMESLICE_NS);
-        arch_irq_end(intid);
-        sched_timeslice_expired(core);
-        return;
-    }
-    if (intid >= MAX_INTID)
-        return;
-    arch_irq_mask(intid);
-    arch_irq_end(intid);
-    struct irq_binding *binding = &irq_bindings[intid];
-    if (binding->pd)
-        ipc_signal(binding->pd, binding->channel);
-}
-
-static bool do_notify(struct pd *pd, uint64_t ch)
+bool ipc_notify(struct pd *pd, uint64_t ch)
 {
     const struct channel *c = channel_with(pd, ch, RIGHT_NOTIFY);
     if (!c)
@@ -263,16 +207,7 @@ static bool do_notify(struct pd *pd, uint64_t ch)
     return true;
 }
 
-static bool do_irq_ack(struct pd *pd, uint64_t ch)
-{
-    const struct channel *c = channel_with(pd, ch, RIGHT_IRQ_ACK);
-    if (!c)
-        return false;
-    arch_irq_unmask(c->irq);
-    return true;
-}
-
-static bool do_ppcall(struct pd *pd, uint64_t ch, uint64_t msginfo)
+bool ipc_call(struct pd *pd, uint64_t ch, uint64_t msginfo)
 {
     const struct channel *c = channel_with(pd, ch, RIGHT_PPC);
     if (!c || msg_count(msginfo) > PRIDE_MAX_MRS)
@@ -312,12 +247,11 @@ static void do_deferred(struct pd *pd, uint64_t notify_mask, uint64_t ack_mask)
         const struct channel *c = &pd->channels[__builtin_ctzll(notify_mask)];
         ipc_signal(c->peer, c->peer_id);
     }
-    for (; ack_mask; ack_mask &= ack_mask - 1)
-        arch_irq_unmask(pd->channels[__builtin_ctzll(ack_mask)].irq);
+    irq_ack_channels(pd, ack_mask);
 }
 
-static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply,
-                    uint64_t notify_mask, uint64_t ack_mask)
+bool ipc_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply,
+              uint64_t notify_mask, uint64_t ack_mask)
 {
     if (with_reply > RECV_WITH_REPLY || msg_count(reply_msginfo) > PRIDE_MAX_MRS)
         return false;
@@ -342,32 +276,3 @@ static bool do_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply,
     return true;
 }
 
-static bool do_putc(struct pd *pd, uint64_t c)
-{
-    debug_putc(pd, (char)c);
-    return true;
-}
-
-/* Entered with only the callee-saved registers saved; results go to
- * ctx.x[0..1] of whichever PD they are for. Every call checks all its
- * arguments before it has any effect, so a rejected call faults the caller
- * (still the running PD) and has changed nothing. */
-struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t arg3,
-                                    uint64_t sysno, struct core *core)
-{
-    struct pd *pd = core->current;
-    bool ok;
-    switch (sysno) {
-    case SYS_NOTIFY: ok = do_notify(pd, arg0); break;
-    case SYS_IRQ_ACK: ok = do_irq_ack(pd, arg0); break;
-    case SYS_PPCALL: ok = do_ppcall(pd, arg0, arg1); break;
-    case SYS_RECV: ok = do_recv(pd, arg0, arg1, arg2, arg3); break;
-    case SYS_PD_RESTART:
-    case SYS_PD_STOP: ok = child_control(pd, (unsigned)sysno, arg0, arg1); break;
-    case SYS_PUTC: ok = do_putc(pd, arg0); break;
-    default: ok = false; break;
-    }
-    if (!ok)
-        return kernel_fault(core, pd, FAULT_BAD_SYSCALL, sysno, 0);
-    return kernel_exit(core);
-}

@@ -1,13 +1,14 @@
 /*
  * Kernel console output, polled, for diagnostics only; and the debug output
- * of PDs (SYS_PUTC). Both exist only in configurations with a debug console
- * (debug and benchmark); a release kernel prints nothing at all.
+ * of PDs (SYS_DEBUG_WRITE). Both exist only in configurations with a debug
+ * console (debug and benchmark); a release kernel prints nothing at all.
  *
  * The kernel's own lines begin "pride:", and tests and people trust them,
- * so no PD may produce one. A PD's output is therefore printed a whole line
- * at a time (lines of PDs and the kernel never mix), every byte that is not
+ * so no PD may produce one. A PD hands over its output a line at a time
+ * in its debug area (pride/syscall.h), and the kernel prints each line
+ * whole (lines of PDs and the kernel never mix); every byte that is not
  * printable ASCII is shown as \xNN (no escape sequences, no carriage
- * returns, no line breaks inside a line), and a PD line that would begin
+ * returns, no line breaks inside a line); and a PD line that would begin
  * with the kernel's prefix is shown as "<pd name>| pride:...".
  */
 #include <pride/format.h>
@@ -15,6 +16,11 @@
 #include <kernel/kernel.h>
 
 #define KERNEL_LINE_PREFIX "pride:"
+
+static struct pride_debug_area *debug_area(const struct pd *pd)
+{
+    return (struct pride_debug_area *)((char *)pd->ipc_buffer + PRIDE_DEBUG_AREA_OFFSET);
+}
 
 #ifdef PRIDE_DEBUG_CONSOLE
 static void put_console(char c, void *unused)
@@ -29,11 +35,11 @@ static void put_string(const char *s)
         arch_putc(*s++);
 }
 
-static bool has_kernel_prefix(const struct debug_line *line)
+static bool has_kernel_prefix(const char *line, uint32_t length)
 {
     const char *prefix = KERNEL_LINE_PREFIX;
-    for (unsigned i = 0; prefix[i]; i++)
-        if (i >= line->length || line->bytes[i] != prefix[i])
+    for (uint32_t i = 0; prefix[i]; i++)
+        if (i >= length || line[i] != prefix[i])
             return false;
     return true;
 }
@@ -59,36 +65,30 @@ void kprintf(const char *fmt, ...)
     va_end(args);
 }
 
-/* Print pd's pending output as one line, even if it did not end one. */
-void debug_flush(struct pd *pd)
+/* One line of pd's output (without its newline), attributed if need be. */
+static void put_pd_line(const struct pd *pd, const char *line, uint32_t length)
 {
-    struct debug_line *line = &pd->debug_line;
-    if (!line->length)
-        return;
-    if (has_kernel_prefix(line)) {
+    if (has_kernel_prefix(line, length)) {
         put_string(pd->spec->name);
         put_string("| ");
     }
-    for (unsigned i = 0; i < line->length; i++)
-        put_escaped(line->bytes[i]);
+    for (uint32_t i = 0; i < length; i++)
+        put_escaped(line[i]);
     arch_putc('\n');
-    line->length = 0;
 }
 
-/* Out of line: inlined into kernel_syscall it cost every fast system call
- * an instruction of register shuffling (make bench). */
-__attribute__((noinline)) void debug_putc(struct pd *pd, char c)
+/* Every line of the area; a last one without its newline is ended here. */
+static void put_pd_lines(const struct pd *pd, const char *bytes, uint32_t length)
 {
-    struct debug_line *line = &pd->debug_line;
-    if (c == '\n') {
-        if (!line->length)
-            arch_putc('\n');
-        debug_flush(pd);
-        return;
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < length; i++) {
+        if (bytes[i] == '\n') {
+            put_pd_line(pd, bytes + start, i - start);
+            start = i + 1;
+        }
     }
-    line->bytes[line->length++] = c;
-    if (line->length == DEBUG_LINE_MAX)
-        debug_flush(pd);
+    if (start < length)
+        put_pd_line(pd, bytes + start, length - start);
 }
 #else
 void kprintf(const char *fmt, ...)
@@ -96,17 +96,32 @@ void kprintf(const char *fmt, ...)
     (void)fmt;
 }
 
-void debug_flush(struct pd *pd)
+static void put_pd_lines(const struct pd *pd, const char *bytes, uint32_t length)
 {
     (void)pd;
-}
-
-__attribute__((noinline)) void debug_putc(struct pd *pd, char c)
-{
-    (void)pd;
-    (void)c;
+    (void)bytes;
+    (void)length;
 }
 #endif
+
+/* SYS_DEBUG_WRITE: false (a bad call) if the area claims more than it holds. */
+bool debug_write(struct pd *pd)
+{
+    struct pride_debug_area *area = debug_area(pd);
+    uint32_t length = area->length; /* read once: the PD's memory */
+    if (length > PRIDE_DEBUG_AREA_BYTES)
+        return false;
+    put_pd_lines(pd, area->bytes, length);
+    area->length = 0;
+    return true;
+}
+
+/* Print what pd left pending (it faulted, or is restarted or stopped). */
+void debug_flush(struct pd *pd)
+{
+    if (!debug_write(pd))
+        debug_area(pd)->length = 0;
+}
 
 _Noreturn void kernel_panic(const char *why)
 {

@@ -47,8 +47,9 @@ static unsigned lowest_rank(uint64_t group)
     return (unsigned)__builtin_ctzll(group);
 }
 
-/* The highest-priority runnable PD, round-robin within its group. */
-static struct pd *pick(struct core *core)
+/* The highest-priority runnable PD, round-robin within its group; NULL if
+ * none is runnable. */
+struct pd *sched_pick(struct core *core)
 {
     if (!core->ready)
         return 0;
@@ -75,7 +76,7 @@ void sched_wake(struct pd *pd)
     /* Without a current PD, pd takes over only if it is the one ready PD of
      * the highest ready priority: every other ready PD ranks below pd's
      * group (groups are contiguous), so no peer is owed the CPU by
-     * round-robin. Otherwise pick() decides. */
+     * round-robin. Otherwise sched_pick() decides. */
     if (cur ? pd->priority > cur->priority
             : (core->ready ^ bit(pd->rank)) < pd->group_floor)
         core->current = pd;
@@ -124,30 +125,4 @@ void sched_timeslice_expired(struct core *core)
     struct pd *owner = time_owner(cur);
     if (owner != cur)
         rotate_past(core, owner);
-}
-
-/* Choose the next PD, idling until one is runnable. */
-__attribute__((noinline)) static struct pd *choose(struct core *core)
-{
-    struct pd *next;
-    while (!(next = pick(core))) {
-        arch_wait_for_interrupt();
-        unsigned intid = arch_irq_acknowledge();
-        if (intid != ARCH_SPURIOUS_INTID)
-            kernel_irq(core, intid);
-    }
-    return next;
-}
-
-/* Leave the kernel: return the context of the PD to resume. */
-struct user_context *kernel_exit(struct core *core)
-{
-    struct pd *next = core->current;
-    if (__builtin_expect(!next, 0))
-        next = core->current = choose(core);
-    if (core->loaded != next) {
-        arch_switch_to(core, next);
-        core->loaded = next;
-    }
-    return &next->ctx;
 }

@@ -12,7 +12,8 @@ __attribute__((section(".data"))) uint64_t microkit_irqs = 0;
 __attribute__((section(".data"))) uint64_t microkit_notifications = 0;
 __attribute__((section(".data"))) uint64_t microkit_pps = 0;
 
-__attribute__((aligned(4096), section(".bss.ipc_buffer"))) uint64_t pride_ipc_buffer[512];
+__attribute__((aligned(4096), section(".bss.ipc_buffer")))
+uint64_t pride_ipc_buffer[PRIDE_IPC_BUFFER_BYTES / 8];
 struct pride_deferred pride_deferred;
 
 struct event {
@@ -38,11 +39,6 @@ static struct event receive(uint64_t reply_msginfo, uint64_t with_reply)
     return (struct event){x0, x1};
 }
 
-void microkit_dbg_puts(const char *s)
-{
-    while (*s)
-        microkit_dbg_putc(*s++);
-}
 
 static void complain(const char *what)
 {

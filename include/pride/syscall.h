@@ -12,6 +12,8 @@
 #ifndef PRIDE_SYSCALL_H
 #define PRIDE_SYSCALL_H
 
+#include <pride/bootspec.h>
+
 enum pride_syscall {
     SYS_NOTIFY = 0,     /* x0 = channel */
     SYS_IRQ_ACK = 1,    /* x0 = channel */
@@ -22,9 +24,27 @@ enum pride_syscall {
                            x1 = badge or msginfo */
     SYS_PD_RESTART = 4, /* x0 = child id, x1 = new pc */
     SYS_PD_STOP = 5,    /* x0 = child id */
-    SYS_PUTC = 6,       /* x0 = character */
+    SYS_DEBUG_WRITE = 6, /* print the caller's debug area (below) and empty it */
     SYS_COUNT
 };
+
+/*
+ * Debug output: each PD's IPC buffer page holds, after its message words, a
+ * debug area where libmicrokit collects output until a line ends (or the
+ * area is full), then hands it over with one SYS_DEBUG_WRITE. The kernel
+ * prints it a whole line at a time and empties it; it also prints what is
+ * pending there when the PD faults, is restarted or stopped.
+ */
+#define PRIDE_IPC_BUFFER_BYTES 4096
+#define PRIDE_DEBUG_AREA_OFFSET (8 * PRIDE_MAX_MRS)
+#define PRIDE_DEBUG_AREA_BYTES (PRIDE_IPC_BUFFER_BYTES - PRIDE_DEBUG_AREA_OFFSET - 4)
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+struct pride_debug_area {
+    uint32_t length;                     /* bytes pending; set by the PD, emptied by the kernel */
+    char bytes[PRIDE_DEBUG_AREA_BYTES];
+};
+#endif
 
 /* SYS_RECV x1: whether x0 carries a reply to the last PPC or fault received. */
 #define RECV_NO_REPLY   0

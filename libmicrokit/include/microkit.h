@@ -44,7 +44,7 @@ extern uint64_t microkit_notifications; /* bit n: channel n leads to a PD */
 extern uint64_t microkit_pps;           /* bit n: channel n allows PPC */
 
 /* The PD's message words; the kernel copies them on PPC and reply. */
-extern uint64_t pride_ipc_buffer[512];
+extern uint64_t pride_ipc_buffer[PRIDE_IPC_BUFFER_BYTES / 8];
 /* Actions fused into the next receive: bit n = channel n. */
 struct pride_deferred {
     uint64_t notify, irq_ack;
@@ -131,11 +131,9 @@ static inline void microkit_pd_stop(microkit_child pd)
     pride_syscall(SYS_PD_STOP, pd, 0);
 }
 
-static inline void microkit_dbg_putc(int c)
-{
-    pride_syscall(SYS_PUTC, (uint64_t)(unsigned char)c, 0);
-}
-
+/* Debug output, collected in the PD's debug area and handed to the kernel a
+ * line at a time (pride/syscall.h): lines of different PDs never mix. */
+void microkit_dbg_putc(int c);
 void microkit_dbg_puts(const char *s);
 
 #endif

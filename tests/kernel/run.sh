@@ -69,6 +69,13 @@ test_console() {
         expect_line console_control_bytes_escaped "$log" \
             '\\x1b\[2K\\x1b\[1Gpride: fault: pd=timer kind=escape'
     fi
+    local words report
+    words=$(line_of "$log" "quitter: last words")
+    report=$(line_of "$log" "pride: fault: pd=quitter kind=data abort")
+    [ "$words" -gt 0 ] && [ "$report" -eq $((words + 1)) ] && pass console_pending_output_before_fault ||
+        fail console_pending_output_before_fault "unfinished line not printed before the fault (see $log)"
+    expect_contains console_area_overclaim_refused "$log" "pride: fault: pd=liar kind=bad syscall"
+    expect_no_line console_area_overclaim_not_followed "$log" "liar: FAIL"
     local whole
     whole=$(grep -cE '^chatter_[ab] [0-9]{2} x{50}$' "$log")
     [ "$whole" -eq 120 ] && pass console_lines_whole ||

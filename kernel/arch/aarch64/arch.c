@@ -40,24 +40,24 @@ void arch_init_core(struct core *core)
 void arch_init_pd(struct pd *pd, uint64_t pgd_paddr)
 {
     /* ASID = index + 1: ASIDs are never reused, so switches need no TLB flush. */
-    pd->ttbr = pgd_paddr | ((uint64_t)(pd->index + 1) << 48);
-    pd->owns_vtimer = false;
+    pd->arch.ttbr = pgd_paddr | ((uint64_t)(pd->index + 1) << 48);
+    pd->arch.owns_vtimer = false;
     for (unsigned ch = 0; ch < PRIDE_MAX_CHANNELS; ch++)
         if (pd->spec->channels[ch].kind == CH_IRQ && pd->spec->channels[ch].irq == PLAT_VTIMER_INTID)
-            pd->owns_vtimer = true;
+            pd->arch.owns_vtimer = true;
 }
 
 void arch_switch_to(struct core *core, struct pd *next)
 {
-    sysreg_write(ttbr0_el1, next->ttbr);
+    sysreg_write(ttbr0_el1, next->arch.ttbr);
     /* FP stays trapped unless next owns the FP registers. */
-    if (core->fp_on || next == core->fp_owner) {
-        core->fp_on = !core->fp_on;
-        sysreg_write(cpacr_el1, core->fp_on ? CPACR_FP_ON : CPACR_FP_OFF);
+    if (core->arch.fp_on || next == core->arch.fp_owner) {
+        core->arch.fp_on = !core->arch.fp_on;
+        sysreg_write(cpacr_el1, core->arch.fp_on ? CPACR_FP_ON : CPACR_FP_OFF);
     }
-    if (next->owns_vtimer != core->vtimer_on) {
-        core->vtimer_on = next->owns_vtimer;
-        sysreg_write(cntkctl_el1, CNTKCTL_EL0VCTEN | (core->vtimer_on ? CNTKCTL_EL0VTEN : 0));
+    if (next->arch.owns_vtimer != core->arch.vtimer_on) {
+        core->arch.vtimer_on = next->arch.owns_vtimer;
+        sysreg_write(cntkctl_el1, CNTKCTL_EL0VCTEN | (core->arch.vtimer_on ? CNTKCTL_EL0VTEN : 0));
     }
     isb();
 }
@@ -99,21 +99,21 @@ static void fp_take(struct core *core, struct pd *pd)
 {
     sysreg_write(cpacr_el1, CPACR_FP_ON);
     isb();
-    core->fp_on = true;
-    if (core->fp_owner)
-        fp_save(&core->fp_owner->fp);
-    fp_load(&pd->fp);
-    core->fp_owner = pd;
+    core->arch.fp_on = true;
+    if (core->arch.fp_owner)
+        fp_save(&core->arch.fp_owner->arch.fp);
+    fp_load(&pd->arch.fp);
+    core->arch.fp_owner = pd;
 }
 
 /* The PD's FP state is being reset: registers no longer hold it. */
 void arch_fp_forget(struct core *core, struct pd *pd)
 {
-    if (core->fp_owner == pd)
-        core->fp_owner = 0;
+    if (core->arch.fp_owner == pd)
+        core->arch.fp_owner = 0;
     for (unsigned i = 0; i < 32; i++)
-        pd->fp.q[i] = 0;
-    pd->fp.fpsr = pd->fp.fpcr = 0;
+        pd->arch.fp.q[i] = 0;
+    pd->arch.fp.fpsr = pd->arch.fp.fpcr = 0;
 }
 
 static enum pride_fault_kind fault_kind_of(unsigned ec)
@@ -142,22 +142,19 @@ struct user_context *handle_el0_sync(struct user_context *ctx, struct core *core
         address = sysreg_read(far_el1);
     else if (ec == EC_SP_ALIGN)
         address = ctx->sp;
-    return kernel_fault(core, core->current, fault_kind_of(ec), address, esr);
+    return kernel_exception(core, fault_kind_of(ec), address, esr);
 }
 
 struct user_context *handle_el0_irq(struct user_context *ctx, struct core *core)
 {
     (void)ctx;
-    unsigned intid = arch_irq_acknowledge();
-    if (intid != ARCH_SPURIOUS_INTID)
-        kernel_irq(core, intid);
-    return kernel_exit(core);
+    return kernel_interrupt(core, arch_irq_acknowledge());
 }
 
 struct user_context *handle_el0_serror(struct user_context *ctx, struct core *core, uint64_t esr)
 {
     (void)ctx;
-    return kernel_fault(core, core->current, FAULT_OTHER, 0, esr);
+    return kernel_exception(core, FAULT_OTHER, 0, esr);
 }
 
 void kernel_panic_trap(uint64_t esr, uint64_t elr, uint64_t far)

@@ -27,14 +27,6 @@ enum pd_state {
 struct core;
 struct pd;
 
-/* A PD's debug output is printed a whole line at a time, so lines of
- * different PDs and the kernel never mix (print.c). */
-#define DEBUG_LINE_MAX 120
-struct debug_line {
-    uint8_t length;
-    char bytes[DEBUG_LINE_MAX];
-};
-
 /* A PD's view of one of its channels, resolved at boot for fast checks. */
 enum channel_right {
     RIGHT_NOTIFY = 1 << 0,
@@ -51,8 +43,7 @@ struct channel {
 
 struct pd {
     struct user_context ctx;
-    struct fp_context fp;
-    uint64_t ttbr;          /* arch address-space root, ASID included */
+    struct arch_pd arch;
     uint64_t *ipc_buffer;   /* the PD's message words, via the kernel map */
     uint64_t pending;       /* notified channels not yet received */
 
@@ -68,7 +59,6 @@ struct pd {
     uint8_t priority;
     uint8_t index;
     uint8_t rank;           /* position in priority order (sched.c) */
-    bool owns_vtimer;       /* has the virtual timer's IRQ: may program it */
 
     uint8_t fault_kind;     /* valid in PD_FAULTED */
     uint64_t fault_pc, fault_address, fault_esr;
@@ -78,17 +68,13 @@ struct pd {
     struct channel channels[PRIDE_MAX_CHANNELS];
     uint64_t notify_channels; /* channels with RIGHT_NOTIFY, bit n = channel n */
     uint64_t irq_channels;    /* channels with RIGHT_IRQ_ACK */
-
-    struct debug_line debug_line; /* debug output not yet printed (print.c) */
 };
 
 struct core {
     uint64_t kstack_top;    /* first: the exception entry code reads it */
     struct pd *current;     /* running PD (never in a ready queue), or NULL */
     struct pd *loaded;      /* PD whose address space is installed */
-    struct pd *fp_owner;    /* PD whose FP/SIMD state is in the registers */
-    bool fp_on;             /* FP/SIMD access currently enabled */
-    bool vtimer_on;         /* EL0 may program the virtual timer */
+    struct arch_core arch;
     uint64_t ready;         /* runnable PDs (current included), bit = rank */
     uint8_t cursor[PRIDE_MAX_PDS]; /* round-robin position, by group's lowest rank */
 };
@@ -96,35 +82,69 @@ struct core {
 extern struct pd pds[PRIDE_MAX_PDS];
 extern unsigned num_pds;
 
-/* sched.c */
-void sched_init(void);
-void sched_wake(struct pd *pd);
-void sched_remove(struct pd *pd);
-void sched_timeslice_expired(struct core *core);
-struct user_context *kernel_exit(struct core *core);
+/* pd's channel ch if it carries the right, else NULL. */
+static inline const struct channel *channel_with(const struct pd *pd, uint64_t ch, unsigned right)
+{
+    if (ch >= PRIDE_MAX_CHANNELS || !(pd->channels[ch].rights & right))
+        return 0;
+    return &pd->channels[ch];
+}
 
-/* ipc.c */
+/*
+ * Layers, each calling only those below it:
+ *   entry.c, syscall.c  kernel entry and exit, system-call dispatch
+ *   pd.c, fault.c       the PD table, child control, faults
+ *   ipc.c, irq.c        notifications, calls, receive; interrupt dispatch
+ *   sched.c, print.c    the scheduler; console output
+ */
+
+/* entry.c: the ways in from a PD, and the way out. */
+struct user_context *kernel_exit(struct core *core);
+struct user_context *kernel_exception(struct core *core, enum pride_fault_kind kind,
+                                      uint64_t address, uint64_t esr);
+struct user_context *kernel_interrupt(struct core *core, unsigned intid);
+
+/* syscall.c */
 struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t arg3,
                                     uint64_t number, struct core *core);
-void kernel_irq(struct core *core, unsigned intid);
+
+/* pd.c */
+void pd_install(struct core *core, const struct bootspec *spec, unsigned index);
+void pd_reset_context(struct pd *pd, uint64_t pc);
+bool pd_child_control(struct pd *parent, unsigned sysno, uint64_t child_id, uint64_t pc);
+
+/* fault.c */
+void fault_raise(struct pd *pd, enum pride_fault_kind kind, uint64_t address, uint64_t esr);
+void fault_deliver(struct pd *parent, struct pd *child);
+
+/* ipc.c: the system calls return false, having done nothing, if refused. */
+bool ipc_notify(struct pd *pd, uint64_t ch);
+bool ipc_call(struct pd *pd, uint64_t ch, uint64_t msginfo);
+bool ipc_recv(struct pd *pd, uint64_t reply_msginfo, uint64_t with_reply, uint64_t notify_mask,
+              uint64_t ack_mask);
 void ipc_signal(struct pd *pd, unsigned channel);
-void ipc_install_channels(struct pd *pd);
 void ipc_queue_sender(struct pd *receiver, struct pd *sender);
 void ipc_detach(struct pd *pd);
 void ipc_interrupt_reply(struct pd *pd);
 void ipc_release_queued_callers(struct pd *pd);
 void ipc_stop(struct pd *pd);
 
-/* fault.c */
-struct user_context *kernel_fault(struct core *core, struct pd *pd, enum pride_fault_kind kind,
-                                  uint64_t address, uint64_t esr);
-void fault_deliver(struct pd *parent, struct pd *child);
-bool child_control(struct pd *parent, unsigned sysno, uint64_t child_id, uint64_t pc);
-void pd_reset_context(struct pd *pd, uint64_t pc);
+/* irq.c */
+void irq_bind(struct pd *pd, unsigned ch, unsigned intid, int edge);
+void irq_dispatch(struct core *core, unsigned intid);
+bool irq_ack(struct pd *pd, uint64_t ch);
+void irq_ack_channels(struct pd *pd, uint64_t mask);
+
+/* sched.c */
+void sched_init(void);
+void sched_wake(struct pd *pd);
+void sched_remove(struct pd *pd);
+void sched_timeslice_expired(struct core *core);
+struct pd *sched_pick(struct core *core);
 
 /* print.c */
 void kprintf(const char *fmt, ...);
-void debug_putc(struct pd *pd, char c);
+bool debug_write(struct pd *pd);
 void debug_flush(struct pd *pd);
 _Noreturn void kernel_panic(const char *why);
 

@@ -1,8 +1,9 @@
 /*
  * picolibc's standard streams for a PD. picolibc's tiny stdio writes through
  * a FILE whose put() function we supply; here every character goes to the
- * kernel's debug console with microkit_dbg_putc, unbuffered, so output is
- * never lost if the PD faults right after a printf. stdin reads nothing
+ * kernel's debug console with microkit_dbg_putc, which hands the kernel a
+ * line at a time; what is pending is printed if the PD faults right after
+ * a printf, so nothing is lost. stdin reads nothing
  * (PDs that want input use their subsystem's client library).
  */
 #include <stdio.h>

@@ -22,7 +22,7 @@ static void random_syscall(uint64_t r)
     register uint64_t x2 __asm__("x2") = next_random();
     register uint64_t x3 __asm__("x3") = next_random();
     register uint64_t x8 __asm__("x8") = r % 2 ? r % 16 : r;
-    if (x8 == SYS_PUTC)
+    if (x8 == SYS_DEBUG_WRITE)
         x8 = SYS_COUNT;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x8)

@@ -27,4 +27,20 @@ struct fp_context {
     uint64_t fpcr;
 };
 
+struct pd;
+
+/* What the architecture keeps per PD. */
+struct arch_pd {
+    struct fp_context fp;
+    uint64_t ttbr;          /* address-space root, ASID included */
+    _Bool owns_vtimer;      /* has the virtual timer's IRQ: may program it */
+};
+
+/* What the architecture keeps per core. */
+struct arch_core {
+    struct pd *fp_owner;    /* PD whose FP/SIMD state is in the registers */
+    _Bool fp_on;            /* FP/SIMD access currently enabled */
+    _Bool vtimer_on;        /* EL0 may program the virtual timer */
+};
+
 #endif

@@ -59,7 +59,7 @@ static const char *check_pd(const struct bootspec *spec, const struct bootspec_p
 {
     if (!printable_name(pd->name))
         return "PD name not terminated or not printable";
-    if (pd->priority > 254 || (pd->parent != PRIDE_NO_PD && pd->parent >= spec->num_pds))
+    if (pd->priority > PRIDE_MAX_PRIORITY || (pd->parent != PRIDE_NO_PD && pd->parent >= spec->num_pds))
         return "bad priority or parent";
     if (!ram_page(pd->pgd_paddr) || !ram_page(pd->ipc_buffer_paddr))
         return "page table or IPC buffer outside RAM";

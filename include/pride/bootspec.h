@@ -29,6 +29,7 @@
 #define PRIDE_MAX_MRS      64  /* message words in one PPC */
 #define PRIDE_NAME_LEN     64  /* PD name including the NUL */
 #define PRIDE_NO_PD        0xff
+#define PRIDE_MAX_PRIORITY 254 /* the Microkit's highest priority */
 
 /* The kernel sees all physical memory at PA + KERNEL_VOFFSET (TTBR1 half). */
 #define KERNEL_VOFFSET    PRIDE_U64(0xFFFFFF8000000000)
@@ -92,7 +93,7 @@ struct bootspec_pd {
     uint64_t ipc_buffer_paddr; /* PA of the page-aligned pride_ipc_buffer */
     uint32_t budget_us;
     uint32_t period_us;
-    uint8_t priority;       /* 0..254 */
+    uint8_t priority;       /* 0..PRIDE_MAX_PRIORITY */
     uint8_t passive;
     uint8_t parent;         /* PD index, or PRIDE_NO_PD */
     uint8_t id_in_parent;   /* child id the parent uses for this PD */

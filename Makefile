@@ -20,7 +20,9 @@ DEPS_STAMP := $(BUILD)/.deps-installed
 QEMU       := qemu-system-aarch64
 QEMU_FLAGS := -machine virt -cpu cortex-a53 -m 512M -nographic -nic none
 
-TARGET_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
+# -MMD -MP: the compiler writes each object's header dependencies (.d files,
+# included at the end).
+TARGET_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -MMD -MP -ffreestanding -fno-builtin \
                  -fno-pic -fno-stack-protector -mcpu=cortex-a53 -Iinclude
 TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none
 KERNEL_CFLAGS := $(TARGET_CFLAGS) -mgeneral-regs-only -flto -Ikernel/include \
@@ -59,8 +61,6 @@ $(PRIDE_ASAN): $(TOOL_SRCS) $(TOOL_HDRS) | $(DEPS_STAMP)
 #   benchmark  debug console, and the PMU open to EL0 for instruction counts;
 #              used by every system under bench/:   $(BUILD)/kernel/benchmark/kernel.elf
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/aarch64/*.c kernel/arch/aarch64/*.S)
-KERNEL_HDRS := $(wildcard include/pride/*.h kernel/include/kernel/*.h \
-                          kernel/arch/aarch64/include/arch/*.h)
 KERNEL_CONFIGS := debug release benchmark
 debug_KERNEL_FLAGS     := -DPRIDE_DEBUG_CONSOLE
 release_KERNEL_FLAGS   :=
@@ -69,7 +69,7 @@ kernel_dir = $(if $(filter debug,$(1)),$(BUILD)/kernel,$(BUILD)/kernel/$(1))
 kernel_elf = $(call kernel_dir,$(1))/kernel.elf
 KERNEL_ELF := $(call kernel_elf,debug)
 define kernel_rules
-$(call kernel_dir,$(1))/%.o: kernel/% $(KERNEL_HDRS) Makefile | $(DEPS_STAMP)
+$(call kernel_dir,$(1))/%.o: kernel/% Makefile | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$(TCC) $(KERNEL_CFLAGS) $($(1)_KERNEL_FLAGS) -c -o $$@ $$<
 $(call kernel_elf,$(1)): $(patsubst kernel/%,$(call kernel_dir,$(1))/%.o,$(KERNEL_SRCS)) \
@@ -81,8 +81,7 @@ $(foreach c,$(KERNEL_CONFIGS),$(eval $(call kernel_rules,$(c))))
 KERNEL_ELFS := $(foreach c,$(KERNEL_CONFIGS),$(call kernel_elf,$(c)))
 
 # libmicrokit.
-LIBMK_HDRS := $(wildcard libmicrokit/include/*.h) include/pride/syscall.h
-$(BUILD)/libmicrokit/%.o: libmicrokit/% $(LIBMK_HDRS) Makefile | $(DEPS_STAMP)
+$(BUILD)/libmicrokit/%.o: libmicrokit/% Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) -c -o $@ $<
 $(CRT0): $(BUILD)/libmicrokit/crt0.S.o
@@ -93,8 +92,7 @@ $(LIBMICROKIT): $(BUILD)/libmicrokit/main.c.o $(BUILD)/libmicrokit/debug.c.o
 # Client libraries (lib/<class>/*.c): one archive; PDs pull what they use.
 LIBPRIDE := $(BUILD)/lib/libpride.a
 LIBPRIDE_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/*/*.c))
-CLASS_HDRS := $(wildcard include/*/*.h)
-$(BUILD)/lib/%.o: lib/% $(LIBMK_HDRS) $(CLASS_HDRS) Makefile | $(DEPS_STAMP)
+$(BUILD)/lib/%.o: lib/% Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) -c -o $@ $<
 $(LIBPRIDE): $(LIBPRIDE_OBJS)
@@ -107,9 +105,9 @@ $(LIBPRIDE): $(LIBPRIDE_OBJS)
 # the build tool's search path. SYSTEM_PD_CFLAGS/SYSTEM_PD_LIBS come from the
 # system directory's system.mk, if any (see system_rules below).
 PD_LINK := $(CRT0) $(LIBPRIDE) $(LIBMICROKIT) libmicrokit/microkit.ld
-$(BUILD)/%.elf: %.c $(PD_LINK) $(LIBMK_HDRS) $(CLASS_HDRS) Makefile
+$(BUILD)/%.elf: %.c $(PD_LINK) Makefile
 	@mkdir -p $(@D)
-	$(TCC) $(PD_CFLAGS) $(SYSTEM_PD_CFLAGS) $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
+	$(TCC) $(PD_CFLAGS) $(SYSTEM_PD_CFLAGS) -MF $@.d -MT $@ $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
 	    $(CRT0) $< $(SYSTEM_PD_LIBS) $(LIBPRIDE) $(LIBMICROKIT) -lgcc
 # Programs that include a system's net_config.h are built per system instead
 # (the system directory links to their source).
@@ -139,7 +137,6 @@ $(2): $(1)/$(notdir $(1)).system $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*
 endef
 define system_rules
 -include $(1)/system.mk
-$(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $(wildcard $(1)/*.h)
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): SYSTEM_PD_CFLAGS = $$($(1)_PD_CFLAGS)
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): SYSTEM_PD_LIBS = $$($(1)_PD_LIBS)
 $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $$$$(filter %.a,$$$$($(1)_PD_LIBS))
@@ -170,3 +167,6 @@ clean:
 
 include lib/libc/libc.mk
 include lib/lwip/lwip.mk
+
+# Header dependencies, as the compiler found them.
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

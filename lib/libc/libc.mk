@@ -34,7 +34,7 @@ LIBPRIDEC_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/libc/src/*.c))
 
 # The shorter stem makes this rule win over the libpride one for these files.
 # No loop-to-memcpy rewriting inside memcpy itself.
-$(BUILD)/lib/libc/%.o: lib/libc/% $(LIBMK_HDRS) lib/libc/libc.mk | $(DEPS_STAMP)
+$(BUILD)/lib/libc/%.o: lib/libc/% lib/libc/libc.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(LIBC_CFLAGS) -fno-tree-loop-distribute-patterns -c -o $@ $<
 

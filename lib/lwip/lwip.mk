@@ -27,7 +27,6 @@ LWIP_SRCS := $(addprefix src/core/,altcp.c altcp_alloc.c altcp_tcp.c def.c dns.c
                  ip4_addr.c ip4_frag.c) \
              src/netif/ethernet.c
 LWIP_OBJS  := $(patsubst %.c,$(BUILD)/lib/lwip/obj/%.o,$(LWIP_SRCS))
-LWIP_PORT_HDRS := $(wildcard lib/lwip/*.h lib/lwip/arch/*.h)
 LWIP_PORT_OBJS := $(patsubst lib/lwip/%,$(BUILD)/lib/lwip/%.o,$(wildcard lib/lwip/port/*.c))
 
 $(LWIP_STAMP): scripts/fetch-lwip.sh | $(DEPS_STAMP)
@@ -35,12 +34,11 @@ $(LWIP_STAMP): scripts/fetch-lwip.sh | $(DEPS_STAMP)
 	touch $@
 
 # lwIP's own files: warning-free under -Wall -Wextra with this lwipopts.h.
-$(LWIP_OBJS): $(BUILD)/lib/lwip/obj/%.o: $(LWIP_STAMP) $(LWIP_PORT_HDRS) lib/lwip/lwip.mk
+$(LWIP_OBJS): $(BUILD)/lib/lwip/obj/%.o: $(LWIP_STAMP) lib/lwip/lwip.mk
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(LWIP_CFLAGS) -c -o $@ $(LWIP_DIR)/$*.c
 
-$(LWIP_PORT_OBJS): $(BUILD)/lib/lwip/%.c.o: lib/lwip/%.c $(LWIP_STAMP) $(LWIP_PORT_HDRS) \
-        $(LIBMK_HDRS) $(CLASS_HDRS) lib/lwip/lwip.mk
+$(LWIP_PORT_OBJS): $(BUILD)/lib/lwip/%.c.o: lib/lwip/%.c $(LWIP_STAMP) lib/lwip/lwip.mk
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(LWIP_CFLAGS) -c -o $@ $<
 

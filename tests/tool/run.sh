@@ -327,6 +327,62 @@ pride graph a.system b.system -o "$GRAPH/x.svg"; expect_status tool/graph/usage/
 pride graph "$HERE/good/single.system" -o "$OUT/no/such/dir/x.svg"
 expect_status tool/graph/unwritable 1 $? "cannot write"
 
+# ---- pride graph in a real browser ----
+
+# The PNG check must be able to fail: on a blank picture and a nearly blank one.
+# png_check_rejects NAME DOTS: PASS if a white PNG with DOTS dark pixels fails the check
+png_check_rejects() {
+    python3 "$HERE/graph_check.py" blank "$GRAPH/blank.png" 1600 1200 "$2"
+    if python3 "$HERE/graph_check.py" png "$GRAPH/blank.png" >/dev/null; then
+        fail "$1" "a white PNG with $2 dark pixels passed"
+    else
+        pass "$1"
+    fi
+}
+png_check_rejects tool/graph/png-check/blank 0
+png_check_rejects tool/graph/png-check/nearly-blank 50
+
+# browser OUTPUT SECONDS ARGS...: headless Chromium with a fresh profile, in a
+# process group of its own, stdout to OUTPUT; the group is killed once Chromium
+# exits or SECONDS pass. Returns 0 if it exited by itself with status 0.
+browser() {
+    local out=$1 seconds=$2 profile pid finished=1 status
+    shift 2
+    profile=$(mktemp -d "$GRAPH/profile.XXXXXX")
+    setsid chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" "$@" >"$out" 2>"$out.log" </dev/null &
+    pid=$!
+    for ((i = 0; i < seconds * 10; i++)); do
+        if ! kill -0 "$pid" 2>/dev/null; then finished=0; break; fi
+        sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null # setsid made its PID the group's id
+    wait "$pid"; status=$?
+    rm -rf "$profile"
+    [ $finished -eq 0 ] && [ $status -eq 0 ]
+}
+ECHO_SVG=$GRAPH/echo_server.svg
+ECHO_SYSTEM=$ROOT/examples/echo_server/echo_server.system
+if ! command -v chromium >/dev/null; then
+    fail tool/graph/browser "chromium is not installed (scripts/install-deps.sh installs it)"
+elif [ ! -s "$ECHO_SVG" ]; then
+    fail tool/graph/browser "$ECHO_SVG was not drawn"
+else
+    rm -f "$GRAPH/echo.png"
+    if browser "$GRAPH/screenshot.out" 60 --screenshot="$GRAPH/echo.png" --window-size=1600,1200 \
+            "file://$ECHO_SVG" && [ -s "$GRAPH/echo.png" ]; then
+        graph_check tool/graph/browser/render png "$GRAPH/echo.png"
+    else
+        fail tool/graph/browser/render "no screenshot: $(tail -1 "$GRAPH/screenshot.out.log")"
+    fi
+    if browser "$GRAPH/dom.html" 60 --dump-dom "file://$ECHO_SVG"; then
+        graph_check tool/graph/browser/dom dom "$GRAPH/dom.html" "$ECHO_SYSTEM"
+    else
+        fail tool/graph/browser/dom "no DOM dump: $(tail -1 "$GRAPH/dom.html.log")"
+    fi
+fi
+
 # ---- scale: 100,000 regions and maps, checked and built in bounded time and memory ----
 
 SCALE=100000

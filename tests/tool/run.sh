@@ -276,6 +276,12 @@ for f in "$ROOT"/examples/*/*.system; do
     fi
 done
 
+if cmp -s "$GRAPH/echo_server.svg" "$ROOT/docs/echo_server.svg"; then
+    pass tool/graph/docs-diagram-current
+else
+    fail tool/graph/docs-diagram-current "docs/echo_server.svg is stale: build/bin/pride graph examples/echo_server/echo_server.system -o docs/echo_server.svg"
+fi
+
 # Names with markup characters, and a region name with a control byte (which
 # XML cannot hold even as a character reference), in boxes and region nodes.
 # (Python's XML parser rejects that byte, so the expected names are spelt out.)

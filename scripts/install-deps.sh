@@ -4,7 +4,8 @@
 set -eu
 packages=(make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
           qemu-system-arm gdb-multiarch python3 spin iproute2 dpkg-dev picolibc-aarch64-linux-gnu
-          netcat-openbsd) # nc: the README's way to talk to the echo server
+          netcat-openbsd  # nc: the README's way to talk to the echo server
+          chromium)       # renders `pride graph` diagrams in the tool tests
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

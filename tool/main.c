@@ -15,25 +15,74 @@
 
 /* ---- output ---- */
 
-/* Writes 's' with every byte outside printable ASCII, and '\' itself, as a
- * C-style escape: names, values and paths from the input can then neither
- * split a "file:line: message" line nor send the terminal control sequences. */
-static void put_escaped(FILE *f, const char *s)
+/* The C-style escape of a byte that must not be printed as it is (made in
+ * 'buf' if need be), or NULL for a byte printed unchanged: names, values and
+ * paths from the input can then neither split a "file:line: message" line
+ * nor send the terminal control sequences. */
+static const char *c_escape(unsigned char c, char buf[static 5])
 {
+    switch (c) {
+    case '\n': return "\\n";
+    case '\t': return "\\t";
+    case '\r': return "\\r";
+    case '\\': return "\\\\";
+    }
+    if (c >= ' ' && c <= '~')
+        return NULL;
+    snprintf(buf, 5, "\\x%02x", c);
+    return buf;
+}
+
+/* The entity for a byte that XML text and attribute values cannot hold. */
+static const char *xml_entity(unsigned char c)
+{
+    switch (c) {
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '&': return "&amp;";
+    case '"': return "&quot;";
+    case '\'': return "&apos;";
+    }
+    return NULL;
+}
+
+/* Writes 's' escaped as c_escape() says and, for XML, with markup characters
+ * as entities. XML needs the C-style escapes too: XML 1.0 cannot hold most
+ * control characters, not even as character references. */
+static void put_escaped_as(FILE *f, const char *s, bool xml)
+{
+    char buf[5];
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '\n': fputs("\\n", f); break;
-        case '\t': fputs("\\t", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\\': fputs("\\\\", f); break;
-        default:
-            if (c < ' ' || c > '~')
-                fprintf(f, "\\x%02x", c);
-            else
-                fputc(c, f);
-        }
+        const char *esc = xml ? xml_entity(c) : NULL;
+        if (!esc)
+            esc = c_escape(c, buf);
+        if (esc)
+            fputs(esc, f);
+        else
+            fputc(c, f);
     }
+}
+
+static void put_escaped(FILE *f, const char *s)
+{
+    put_escaped_as(f, s, false);
+}
+
+void put_xml_text(FILE *f, const char *s)
+{
+    put_escaped_as(f, s, true);
+}
+
+size_t escaped_width(const char *s)
+{
+    char buf[5];
+    size_t width = 0;
+    for (; *s; s++) {
+        const char *esc = c_escape((unsigned char)*s, buf);
+        width += esc ? strlen(esc) : 1;
+    }
+    return width;
 }
 
 static void vput_escaped(FILE *f, const char *fmt, va_list ap)
@@ -249,7 +298,8 @@ static _Noreturn void usage(void)
     fprintf(stderr,
             "usage: pride check <file.system>\n"
             "       pride build <file.system> -o <image.elf> [--kernel <kernel.elf>]\n"
-            "                   [--verbose] [search-dir...]\n");
+            "                   [--verbose] [search-dir...]\n"
+            "       pride graph <file.system> -o <diagram.svg>\n");
     exit(2);
 }
 
@@ -295,6 +345,23 @@ static int cmd_build(int argc, char **argv, const char *argv0)
     return 0;
 }
 
+static int cmd_graph(int argc, char **argv)
+{
+    const char *system_path = NULL, *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            out = argv[++i];
+        else if (argv[i][0] == '-' || system_path)
+            usage();
+        else
+            system_path = argv[i];
+    }
+    if (!system_path || !out)
+        usage();
+    graph_write(system_load(system_path), out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     atexit(arena_free);
@@ -308,5 +375,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "build"))
         return cmd_build(argc - 2, argv + 2, argv[0]);
+    if (!strcmp(argv[1], "graph"))
+        return cmd_graph(argc - 2, argv + 2);
     usage();
 }

@@ -4,8 +4,9 @@
  * Data flows in one direction: xml.c turns text into a tree, system.c turns
  * the tree into a validated model, elf.c reads ELF files, layout.c assigns
  * physical memory and builds page tables and the boot spec, image.c writes the
- * bootable ELF. Every error ends the program through fail_at()/fail_path();
- * all memory comes from one arena that is freed at exit.
+ * bootable ELF; graph.c draws the model instead. Every error ends the program
+ * through fail_at()/fail_path(); all memory comes from one arena that is
+ * freed at exit.
  */
 #ifndef PRIDE_TOOL_H
 #define PRIDE_TOOL_H
@@ -13,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pride/bootspec.h"
 #include "pride/platform.h"
@@ -29,6 +31,10 @@
  * through print_line (one line on stdout) and the two fail functions; bytes
  * outside printable ASCII are printed as escapes. */
 void print_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same escapes for XML output, plus entities for markup characters. */
+void put_xml_text(FILE *f, const char *s);
+/* How many characters put_xml_text shows for 's' (an entity is one). */
+size_t escaped_width(const char *s);
 void set_error_file(const char *path);
 _Noreturn void fail_at(int line, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -256,5 +262,10 @@ void layout_build(struct system *sys, const struct build_opts *opts,
 
 void image_add(struct image *img, const struct out_seg *seg);
 void image_write(const struct image *img, const char *path);
+
+/* ---- graph.c ---- */
+
+/* Writes the system as a standalone SVG diagram. */
+void graph_write(const struct system *sys, const char *path);
 
 #endif

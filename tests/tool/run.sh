@@ -253,6 +253,142 @@ pride build "$ESC/verbose.system" -o "$OUT/x.img" --kernel "$KERNEL" --verbose "
 grep -aF "memory region" "$OUT/stdout" >"$OUT/verbose-region"
 expect_escaped tool/escape/verbose "$OUT/verbose-region" "memory region '$escaped'"
 
+# ---- pride graph: a diagram of each example ----
+
+GRAPH=$OUT/graph
+mkdir -p "$GRAPH"
+# graph_check NAME CHECK ARGS...: PASS if graph_check.py CHECK accepts ARGS
+graph_check() {
+    local name=$1 why
+    shift
+    if why=$(python3 "$HERE/graph_check.py" "$@" 2>&1); then pass "$name"; else fail "$name" "$why"; fi
+}
+for f in "$ROOT"/examples/*/*.system; do
+    base=$(basename "$f" .system)
+    pride graph "$f" -o "$GRAPH/$base.svg"
+    expect_status "tool/graph/$base/run" 0 $?
+    graph_check "tool/graph/$base/svg" svg "$GRAPH/$base.svg" "$f"
+    pride graph "$f" -o "$GRAPH/$base-again.svg"
+    if cmp -s "$GRAPH/$base.svg" "$GRAPH/$base-again.svg"; then
+        pass "tool/graph/$base/deterministic"
+    else
+        fail "tool/graph/$base/deterministic" "two runs differ"
+    fi
+done
+
+if cmp -s "$GRAPH/echo_server.svg" "$ROOT/docs/echo_server.svg"; then
+    pass tool/graph/docs-diagram-current
+else
+    fail tool/graph/docs-diagram-current "docs/echo_server.svg is stale: build/bin/pride graph examples/echo_server/echo_server.system -o docs/echo_server.svg"
+fi
+
+# Names with markup characters, and a region name with a control byte (which
+# XML cannot hold even as a character reference), in boxes and region nodes.
+# (Python's XML parser rejects that byte, so the expected names are spelt out.)
+esc=$(printf '\033')
+cat >"$GRAPH/names.system" <<SYSTEM
+<system>
+    <memory_region name="sh&lt;a&amp;r&quot;ed" size="0x1000" />
+    <memory_region name="m&lt;$esc&gt;&apos;" size="0x1000" phys_addr="0x9000000" />
+    <protection_domain name="a&lt;b&amp;c&quot;d" priority="10">
+        <program_image path="pd.elf" />
+        <map mr="sh&lt;a&amp;r&quot;ed" vaddr="0x4000000" perms="r" />
+        <map mr="m&lt;$esc&gt;&apos;" vaddr="0x5000000" />
+        <protection_domain name="c&gt;'&amp;" id="3" priority="5">
+            <program_image path="pd.elf" />
+            <map mr="sh&lt;a&amp;r&quot;ed" vaddr="0x4000000" />
+        </protection_domain>
+    </protection_domain>
+    <channel><end pd="c&gt;'&amp;" id="1" pp="true" /><end pd="a&lt;b&amp;c&quot;d" id="2" /></channel>
+</system>
+SYSTEM
+pride graph "$GRAPH/names.system" -o "$GRAPH/names.svg"
+expect_status tool/graph/names/run 0 $?
+graph_check tool/graph/names/escaped names "$GRAPH/names.svg" 'sh<a&r"ed' \
+    "m<\\x1b>' rw phys 0x9000000" 'a<b&c"d' "c>'&"
+
+# Every malformed file is reported as `check` reports it, and no diagram is written.
+bad=0
+for f in "$HERE"/bad/*.system; do
+    [[ $(basename "$f") == build_* ]] && continue
+    pride check "$f"; check_status=$?
+    cp "$OUT/stderr" "$GRAPH/check.err"
+    rm -f "$GRAPH/bad.svg"
+    pride graph "$f" -o "$GRAPH/bad.svg"; st=$?
+    if sanitizer_report || [ $st -ne 1 ] || [ $check_status -ne 1 ] ||
+       ! cmp -s "$OUT/stderr" "$GRAPH/check.err" || [ -e "$GRAPH/bad.svg" ]; then
+        bad=1
+        fail tool/graph/bad-input "$(basename "$f"): exit $st, '$(first_err)'; check: '$(head -1 "$GRAPH/check.err")'"
+        break
+    fi
+done
+[ $bad -eq 0 ] && pass tool/graph/bad-input
+pride graph "$HERE/bad/unknown_element.system" -o "$GRAPH/bad.svg"
+expect_status tool/graph/bad-input-line 1 $? "$HERE/bad/unknown_element.system:$(
+    sed -n '1s/^<!-- expect: \([0-9]*\): .*/\1/p' "$HERE/bad/unknown_element.system"): "
+pride graph "$HERE/good/single.system"; expect_status tool/graph/usage/no-output 2 $?
+pride graph "$HERE/good/single.system" -o; expect_status tool/graph/usage/dangling-o 2 $?
+pride graph -o "$GRAPH/x.svg"; expect_status tool/graph/usage/no-file 2 $?
+pride graph a.system b.system -o "$GRAPH/x.svg"; expect_status tool/graph/usage/two-files 2 $?
+pride graph "$HERE/good/single.system" -o "$OUT/no/such/dir/x.svg"
+expect_status tool/graph/unwritable 1 $? "cannot write"
+
+# ---- pride graph in a real browser ----
+
+# The PNG check must be able to fail: on a blank picture and a nearly blank one.
+# png_check_rejects NAME DOTS: PASS if a white PNG with DOTS dark pixels fails the check
+png_check_rejects() {
+    python3 "$HERE/graph_check.py" blank "$GRAPH/blank.png" 1600 1200 "$2"
+    if python3 "$HERE/graph_check.py" png "$GRAPH/blank.png" >/dev/null; then
+        fail "$1" "a white PNG with $2 dark pixels passed"
+    else
+        pass "$1"
+    fi
+}
+png_check_rejects tool/graph/png-check/blank 0
+png_check_rejects tool/graph/png-check/nearly-blank 50
+
+# browser OUTPUT SECONDS ARGS...: headless Chromium with a fresh profile, in a
+# process group of its own, stdout to OUTPUT; the group is killed once Chromium
+# exits or SECONDS pass. Returns 0 if it exited by itself with status 0.
+browser() {
+    local out=$1 seconds=$2 profile pid finished=1 status
+    shift 2
+    profile=$(mktemp -d "$GRAPH/profile.XXXXXX")
+    setsid chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" "$@" >"$out" 2>"$out.log" </dev/null &
+    pid=$!
+    for ((i = 0; i < seconds * 10; i++)); do
+        if ! kill -0 "$pid" 2>/dev/null; then finished=0; break; fi
+        sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null # setsid made its PID the group's id
+    wait "$pid"; status=$?
+    rm -rf "$profile"
+    [ $finished -eq 0 ] && [ $status -eq 0 ]
+}
+ECHO_SVG=$GRAPH/echo_server.svg
+ECHO_SYSTEM=$ROOT/examples/echo_server/echo_server.system
+if ! command -v chromium >/dev/null; then
+    fail tool/graph/browser "chromium is not installed (scripts/install-deps.sh installs it)"
+elif [ ! -s "$ECHO_SVG" ]; then
+    fail tool/graph/browser "$ECHO_SVG was not drawn"
+else
+    rm -f "$GRAPH/echo.png"
+    if browser "$GRAPH/screenshot.out" 60 --screenshot="$GRAPH/echo.png" --window-size=1600,1200 \
+            "file://$ECHO_SVG" && [ -s "$GRAPH/echo.png" ]; then
+        graph_check tool/graph/browser/render png "$GRAPH/echo.png"
+    else
+        fail tool/graph/browser/render "no screenshot: $(tail -1 "$GRAPH/screenshot.out.log")"
+    fi
+    if browser "$GRAPH/dom.html" 60 --dump-dom "file://$ECHO_SVG"; then
+        graph_check tool/graph/browser/dom dom "$GRAPH/dom.html" "$ECHO_SYSTEM"
+    else
+        fail tool/graph/browser/dom "no DOM dump: $(tail -1 "$GRAPH/dom.html.log")"
+    fi
+fi
+
 # ---- scale: 100,000 regions and maps, checked and built in bounded time and memory ----
 
 SCALE=100000

@@ -49,3 +49,46 @@ line_of() {
     n=$(grep -nF -- "$2" "$1" | head -n 1 | cut -d: -f1)
     echo "${n:-0}"
 }
+
+# stat_of LOG PD FIELD: FIELD (passed, drops, bad_desc or bad_idx) of PD's
+# last statistics line in LOG (include/pride/stats.h), or nothing if PD
+# reported none. "passed" is the first field, named by its unit. A line is
+# found anywhere, since a device's output may surround it.
+stat_of() {
+    local rest
+    rest=$(grep -aoE "stats: $2 [a-z]+=[0-9]+ drops=[0-9]+ bad_desc=[0-9]+ bad_idx=[0-9]+" "$1" |
+           tail -n 1)
+    rest=${rest#stats: $2 }
+    [ "$3" = passed ] && rest="passed=${rest#*=}"
+    [[ " $rest" =~ \ $3=([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+}
+
+# expect_stat NAME LOG PD FIELD TEST VALUE: PASS if PD reported FIELD and
+# it passes the test (-eq, -gt, -ge) against VALUE.
+expect_stat() {
+    local n
+    n=$(stat_of "$2" "$3" "$4")
+    if [ -n "$n" ] && [ "$n" "$5" "$6" ]; then
+        pass "$1"
+    else
+        fail "$1" "$3 reported $4=${n:-nothing}, want $5 $6 (see $2)"
+    fi
+}
+
+# expect_stats_clean NAME LOG PD...: each PD reported that something passed
+# through it and nothing was bad (bad_desc=0 bad_idx=0); one result each.
+expect_stats_clean() {
+    local name=$1 log=$2 pd passed desc idx
+    shift 2
+    for pd in "$@"; do
+        passed=$(stat_of "$log" "$pd" passed)
+        desc=$(stat_of "$log" "$pd" bad_desc)
+        idx=$(stat_of "$log" "$pd" bad_idx)
+        if [ "${passed:-0}" -gt 0 ] && [ "$desc" = 0 ] && [ "$idx" = 0 ]; then
+            pass "${name}_${pd}_stats_clean"
+        else
+            fail "${name}_${pd}_stats_clean" \
+                "passed=${passed:-?} bad_desc=${desc:-?} bad_idx=${idx:-?} (see $log)"
+        fi
+    done
+}

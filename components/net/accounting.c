@@ -1,15 +1,17 @@
 /*
  * Network buffer accounting: when notified (a client passes on a request
- * from the host), asks every network PD for its counters, then asks each
- * pool's possible holders which of its buffers they hold, and checks that
- * every buffer is held exactly once and every loan of a shared buffer is
- * confirmed by its borrower (net/holdings.h). Prints one line per PD and
- * per pool, then whether all are accounted for.
+ * from the host), asks every PD it may call for its statistics
+ * (pride/stats.h), then asks each pool's possible holders which of its
+ * buffers they hold, and checks that every buffer is held exactly once and
+ * every loan of a shared buffer is confirmed by its borrower
+ * (net/holdings.h). Prints one line per PD and per pool, then whether all
+ * are accounted for.
  *
  * Its channels follow the roles in net/holdings.h (driver, virtualisers,
- * copier i, client i). It runs at the lowest priority, so every other PD is
- * between events when asked; buffers still moving can show up missing or
- * twice, so ask when the network is quiet. Built per system.
+ * copier i, client i); any other PD it may call (the timer driver) is
+ * asked for its statistics only. It runs at the lowest priority, so every
+ * other PD is between events when asked; buffers still moving can show up
+ * missing or twice, so ask when the network is quiet. Built per system.
  */
 #include <microkit.h>
 #include <pride_debug.h>
@@ -29,7 +31,7 @@ uint64_t rx_buffers_paddr; /* setvar region_paddr: the shared RX buffers */
 
 static const char *const pool_names[NET_POOL_KINDS] = {"rx_dma", "client_rx of ", "tx of ",
                                                        "lent to the copier of ", "lent"};
-static char names[MICROKIT_MAX_CHANNELS][NET_ACCOUNT_NAME_SIZE]; /* as each PD answered */
+static char names[MICROKIT_MAX_CHANNELS][PRIDE_STATS_NAME_SIZE]; /* as each PD answered */
 static unsigned buffers_held, buffers_expected;                  /* whole pools only */
 
 static void put_count(const char *before, unsigned n, const char *after)
@@ -39,20 +41,12 @@ static void put_count(const char *before, unsigned n, const char *after)
     microkit_dbg_puts(after);
 }
 
-/* Every PD's counters, and its name for the pools' lines. */
-static void print_counters(void)
+/* Every PD's statistics, and its name for the pools' lines. */
+static void print_stats(void)
 {
     for (uint64_t pps = microkit_pps; pps; pps &= pps - 1) {
         microkit_channel ch = (microkit_channel)__builtin_ctzll(pps);
-        struct net_counters c;
-        microkit_dbg_puts("net: counters: ");
-        if (!net_account_ask_counters(ch, &c, names[ch])) {
-            put_count("channel ", ch, " did not answer\n");
-            continue;
-        }
-        microkit_dbg_puts(names[ch]);
-        put_count(": ", (unsigned)c.bad_descriptors, " bad descriptors,");
-        put_count(" ", (unsigned)c.dropped_frames, " frames dropped\n");
+        pride_stats_report(ch, names[ch]);
     }
 }
 
@@ -106,7 +100,7 @@ static void report(void)
     for (unsigned i = 0; i < NUM_CLIENTS; i++)
         tx_base[i] = *net_tx_region_paddr[i];
     const struct net_system system = {NUM_CLIENTS, rx_buffers_paddr, RX_BUFFERS, CLIENT_BUFFERS, tx_base};
-    print_counters();
+    print_stats();
     buffers_held = buffers_expected = 0;
     bool complete = net_check_system(&accounting, &system);
     put_count("net: buffers in all: ", buffers_held, "");

@@ -9,6 +9,7 @@
  * net_frame_check is dropped and counted, not kept.
  *
  * Channels: 0 the RX virtualiser, 1 the client. Protected calls report its
+ * statistics (pride/stats.h: frames delivered to the client) and its
  * buffers (net/accounting.h): the client's it has waiting, and the shared
  * ones waiting for it, which confirm what the RX virtualiser lent it
  * (net/holdings.h). Built per system.
@@ -30,7 +31,7 @@ uint64_t virt_active_region, virt_free_region, client_free_region, client_active
 
 static struct ring_consumer from_virt, client_free;
 static struct ring_producer to_virt, to_client;
-static struct net_counters counters;
+static struct pride_stats stats = {.unit = PRIDE_STATS_FRAMES};
 
 /* 32 bytes a step (gcc pairs the loads and stores). Buffers are 2 KiB
  * aligned and a frame leaves more than 32 bytes of its buffer
@@ -52,8 +53,8 @@ static void copy_frame(uint8_t *dst, const uint8_t *src, uint32_t length)
 /* The next empty buffer the client gave, skipping what names none. */
 static bool take_client_buffer(struct net_desc *empty)
 {
-    while (net_dequeue(&client_free, empty) == 1)
-        if (net_empty_taken(*empty, 0, NET_CLIENT_REGION_SIZE, &counters.bad_descriptors))
+    while (net_take(&client_free, empty, &stats.bad_idx))
+        if (net_empty_taken(*empty, 0, NET_CLIENT_REGION_SIZE, &stats.bad_desc))
             return true;
     return false;
 }
@@ -62,26 +63,26 @@ static void deliver(struct net_desc frame)
 {
     struct net_desc empty;
     if (!take_client_buffer(&empty)) {
-        counters.dropped_frames++;
+        stats.drops++;
         return;
     }
     copy_frame((uint8_t *)(uintptr_t)(client_buffers + empty.offset),
                (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr)),
                frame.length);
-    net_enqueue(&to_client, (struct net_desc){empty.offset, frame.length, 0});
+    net_give(&to_client, (struct net_desc){empty.offset, frame.length, 0}, &stats.bad_idx);
 }
 
 static void copy_frames(void)
 {
     struct net_desc frame;
-    while (net_dequeue(&from_virt, &frame) == 1) {
+    while (net_take(&from_virt, &frame, &stats.bad_idx)) {
         enum net_verdict verdict = net_frame_check(frame, rx_buffers_paddr, NET_RX_DMA_SIZE);
         if (verdict == NET_DESC_OK)
             deliver(frame);
         else
-            counters.bad_descriptors++;
+            stats.bad_desc++;
         if (verdict != NET_DESC_NO_BUFFER)
-            net_enqueue(&to_virt, (struct net_desc){frame.offset, 0, 0});
+            net_give(&to_virt, (struct net_desc){frame.offset, 0, 0}, &stats.bad_idx);
     }
 }
 
@@ -124,5 +125,6 @@ static void hold(struct net_holdings *h)
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    return net_account_answer(msginfo, hold, &counters);
+    stats.passed = to_client.tail; /* one descriptor published per frame delivered */
+    return net_account_answer(msginfo, hold, &stats);
 }

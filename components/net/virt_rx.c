@@ -12,8 +12,9 @@
  * include/net/queue.h).
  *
  * Channels: 0 the driver; 1+i client i's copier. Protected calls report
- * its buffers, those out with copiers too, and what it lent each copier
- * (net/accounting.h, net/holdings.h). Built per system
+ * its statistics (pride/stats.h: frames handed to copiers, a broadcast once
+ * per copier) and its buffers, those out with copiers too, and what it lent
+ * each copier (net/accounting.h, net/holdings.h). Built per system
  * (net_config.h gives the clients' MACs).
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
@@ -39,7 +40,7 @@ static struct ring_consumer driver_active, from_copier[NUM_CLIENTS];
 static uint8_t holders[RX_BUFFERS]; /* bit i: copier i holds the buffer */
 _Static_assert(NUM_CLIENTS <= 8, "holders is a byte");
 _Static_assert(RX_BUFFERS <= NET_QUEUE_CAPACITY, "the driver's free queue takes every buffer");
-static struct net_counters counters;
+static struct pride_stats stats = {.unit = PRIDE_STATS_FRAMES};
 
 static unsigned index_of(uint64_t dma)
 {
@@ -56,7 +57,7 @@ static bool same_mac(const uint8_t *a, const uint8_t *b)
 
 static void give_back(uint64_t dma)
 {
-    net_enqueue(&driver_free, (struct net_desc){dma, 0, 0});
+    net_give(&driver_free, (struct net_desc){dma, 0, 0}, &stats.bad_idx);
 }
 
 static void route(struct net_desc frame)
@@ -66,11 +67,12 @@ static void route(struct net_desc frame)
     bool group = dst[0] & 1; /* broadcast or multicast */
     uint8_t sent = 0;
     for (unsigned i = 0; i < NUM_CLIENTS; i++)
-        if ((group || same_mac(dst, net_clients[i].mac)) && net_enqueue(&to_copier[i], frame))
+        if ((group || same_mac(dst, net_clients[i].mac)) &&
+            net_give(&to_copier[i], frame, &stats.bad_idx))
             sent |= (uint8_t)(1u << i);
     holders[index_of(frame.offset)] = sent;
     if (!sent) {
-        counters.dropped_frames++; /* for no client, or none had room */
+        stats.drops++; /* for no client, or none had room */
         give_back(frame.offset);
     }
 }
@@ -78,13 +80,13 @@ static void route(struct net_desc frame)
 static void from_driver(void)
 {
     struct net_desc desc;
-    while (net_dequeue(&driver_active, &desc) == 1) {
+    while (net_take(&driver_active, &desc, &stats.bad_idx)) {
         enum net_verdict verdict = net_frame_check(desc, rx_buffers_paddr, NET_RX_DMA_SIZE);
         if (verdict == NET_DESC_OK && !holders[index_of(desc.offset)]) {
             route(desc);
             continue;
         }
-        counters.bad_descriptors++;
+        stats.bad_desc++;
         if (verdict == NET_DESC_BAD_FIELDS && !holders[index_of(desc.offset)])
             give_back(desc.offset);
     }
@@ -96,14 +98,14 @@ static void from_copier_i(unsigned i)
 {
     const uint8_t copier = (uint8_t)(1u << i);
     struct net_desc desc;
-    while (net_dequeue(&from_copier[i], &desc) == 1) {
+    while (net_take(&from_copier[i], &desc, &stats.bad_idx)) {
         enum net_verdict verdict = net_empty_check(desc, rx_buffers_paddr, NET_RX_DMA_SIZE);
         if (verdict == NET_DESC_NO_BUFFER || !(holders[index_of(desc.offset)] & copier)) {
-            counters.bad_descriptors++;
+            stats.bad_desc++;
             continue;
         }
         if (verdict != NET_DESC_OK)
-            counters.bad_descriptors++;
+            stats.bad_desc++;
         uint8_t *held = &holders[index_of(desc.offset)];
         *held &= (uint8_t)~copier;
         if (!*held)
@@ -184,5 +186,8 @@ static void hold(struct net_holdings *h)
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    return net_account_answer(msginfo, hold, &counters);
+    stats.passed = 0;
+    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        stats.passed += to_copier[i].tail; /* one descriptor published per frame handed on */
+    return net_account_answer(msginfo, hold, &stats);
 }

@@ -10,7 +10,8 @@
  * Returned buffers are asked of the driver only while a client waits for
  * some (free queues are signalled on demand, include/net/queue.h).
  *
- * Channels: 0 the driver; 1+i client i. Protected calls report its buffers
+ * Channels: 0 the driver; 1+i client i. Protected calls report its
+ * statistics (pride/stats.h: frames passed to the driver) and its buffers
  * (net/accounting.h). Built per system (net_config.h).
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
@@ -33,7 +34,7 @@ _Static_assert(NUM_CLIENTS <= NET_TX_REGIONS, "every client needs its transmit r
 static struct ring_producer driver_active, to_client[NUM_CLIENTS];
 static struct ring_consumer driver_free, from_client[NUM_CLIENTS];
 static unsigned next_client;
-static struct net_counters counters;
+static struct pride_stats stats = {.unit = PRIDE_STATS_FRAMES};
 
 /* Client i's frame to the driver, at its DMA address: true if passed on. */
 static bool pass_on(unsigned i, struct net_desc desc)
@@ -41,12 +42,12 @@ static bool pass_on(unsigned i, struct net_desc desc)
     enum net_verdict verdict = net_frame_check(desc, 0, NET_CLIENT_REGION_SIZE);
     if (verdict == NET_DESC_OK) {
         desc.offset += *net_tx_region_paddr[i];
-        net_enqueue(&driver_active, desc);
+        net_give(&driver_active, desc, &stats.bad_idx);
         return true;
     }
-    counters.bad_descriptors++;
+    stats.bad_desc++;
     if (verdict == NET_DESC_BAD_FIELDS) /* the client's own buffer: back to it */
-        net_enqueue(&to_client[i], (struct net_desc){desc.offset, 0, 0});
+        net_give(&to_client[i], (struct net_desc){desc.offset, 0, 0}, &stats.bad_idx);
     return false;
 }
 
@@ -60,7 +61,7 @@ static void from_clients(void)
         for (unsigned k = 0; k < NUM_CLIENTS && room > 0; k++) {
             unsigned i = (next_client + k) % NUM_CLIENTS;
             struct net_desc desc;
-            if (net_dequeue(&from_client[i], &desc) != 1)
+            if (!net_take(&from_client[i], &desc, &stats.bad_idx))
                 continue;
             moved = true;
             if (pass_on(i, desc))
@@ -86,12 +87,13 @@ static void from_driver(void)
 {
     struct net_desc desc;
     enum net_verdict verdict = NET_DESC_NO_BUFFER;
-    while (net_dequeue(&driver_free, &desc) == 1) {
+    while (net_take(&driver_free, &desc, &stats.bad_idx)) {
         unsigned i = owner_of(desc, &verdict);
         if (verdict != NET_DESC_OK)
-            counters.bad_descriptors++;
+            stats.bad_desc++;
         if (i < NUM_CLIENTS)
-            net_enqueue(&to_client[i], (struct net_desc){desc.offset - *net_tx_region_paddr[i], 0, 0});
+            net_give(&to_client[i], (struct net_desc){desc.offset - *net_tx_region_paddr[i], 0, 0},
+                     &stats.bad_idx);
     }
 }
 
@@ -159,5 +161,6 @@ static void hold(struct net_holdings *h)
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    return net_account_answer(msginfo, hold, &counters);
+    stats.passed = driver_active.tail; /* one descriptor published per frame passed on */
+    return net_account_answer(msginfo, hold, &stats);
 }

@@ -3,12 +3,14 @@
  * client in focus (client 0 at start). The sequence Ctrl-] followed by a
  * digit n (1..N) moves the focus to client n-1; Ctrl-] followed by anything
  * else passes both characters on. Input for a client whose queue is full is
- * dropped and counted.
+ * dropped and counted, and so are impossible queue indices.
  *
  * Channels: 0 the driver; 1..N the clients, whose queue regions are mapped
- * contiguously from client_queue_regions.
+ * contiguously from client_queue_regions; any other channel, a PD that
+ * asks for its statistics (pride/stats.h: bytes delivered to clients).
  */
 #include <microkit.h>
+#include <pride/stats.h>
 #include <serial/queue.h>
 
 #define DRIVER_CHANNEL 0
@@ -23,12 +25,17 @@ static struct ring_consumer driver;
 static struct ring_producer clients[MAX_CLIENTS];
 static unsigned num_clients, focus;
 static bool escape_pending;
-static uint64_t dropped, driver_corrupt;
+static struct pride_stats stats = {.unit = PRIDE_STATS_BYTES};
 
 static void deliver(char c)
 {
-    if (serial_queue_write(&clients[focus], &c, 1) != 1)
-        dropped++;
+    int64_t written = serial_queue_write(&clients[focus], &c, 1);
+    if (written != 1) {
+        if (written == SERIAL_QUEUE_CORRUPT)
+            stats.bad_idx++;
+        else
+            stats.drops++;
+    }
 }
 
 static void route(char c)
@@ -53,7 +60,7 @@ static void drain(void)
     for (;;) {
         int64_t n = serial_queue_read(&driver, buffer, sizeof(buffer));
         if (n < 0) {
-            driver_corrupt++;
+            stats.bad_idx++;
             return;
         }
         for (int64_t i = 0; i < n; i++)
@@ -83,4 +90,14 @@ void notified(microkit_channel ch)
 {
     if (ch == DRIVER_CHANNEL)
         drain();
+}
+
+/* Every byte delivered was published to a client: its queue's tail counts them. */
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    stats.passed = 0;
+    for (unsigned i = 0; i < num_clients; i++)
+        stats.passed += clients[i].tail;
+    return pride_stats_answer(msginfo, &stats);
 }

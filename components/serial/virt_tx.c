@@ -4,14 +4,16 @@
  * Clients take turns one line each, so a flooding client cannot starve the
  * others. A line still unfinished when others have output waiting (a client
  * echoing keystrokes, or a hostile one), or longer than MAX_LINE bytes, is
- * broken there: a client can delay the others by at most one line. A client whose queue indices are
- * impossible is skipped; that is counted and reported.
+ * broken there: a client can delay the others by at most one line. A
+ * client whose queue indices are impossible is skipped, and that is
+ * counted.
  *
  * Channels: 0 the driver; 1..N the clients, whose queue regions are mapped
- * contiguously from client_queue_regions.
+ * contiguously from client_queue_regions; any other channel, a PD that
+ * asks for its statistics (pride/stats.h: bytes passed on).
  */
 #include <microkit.h>
-#include <pride/format.h>
+#include <pride/stats.h>
 #include <serial/queue.h>
 
 #define DRIVER_CHANNEL 0
@@ -25,7 +27,6 @@ uint64_t client_queue_regions;
 struct client {
     struct ring_consumer queue;
     uint32_t line_len; /* bytes of its current line already passed on */
-    uint64_t corrupt;  /* times its indices were found impossible */
 };
 
 enum copy_result { LINE_DONE, CLIENT_EMPTY, DRIVER_FULL };
@@ -35,41 +36,35 @@ static unsigned num_clients;
 static struct ring_producer driver;
 static int line_owner = -1; /* client in the middle of a line */
 static unsigned next_client; /* round-robin start */
-
-static void driver_put(char c, void *arg)
-{
-    (void)arg;
-    serial_queue_write(&driver, &c, 1);
-}
-
-static void driver_printf(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    format_v(driver_put, 0, fmt, args);
-    va_end(args);
-}
-
-static bool is_power_of_ten(uint64_t n)
-{
-    while (n >= 10 && n % 10 == 0)
-        n /= 10;
-    return n == 1;
-}
-
-static void report_corrupt(unsigned i)
-{
-    struct client *c = &clients[i];
-    if (is_power_of_ten(++c->corrupt))
-        driver_printf("\nvirt_tx: client %u: corrupt queue indices seen %lu times, output dropped\n",
-                      i, c->corrupt);
-    c->line_len = 0;
-}
+static struct pride_stats stats = {.unit = PRIDE_STATS_BYTES};
 
 static void break_line(unsigned i)
 {
-    driver_put('\n', 0);
+    serial_queue_write(&driver, "\n", 1);
     clients[i].line_len = 0;
+}
+
+/* Copies up to max bytes from client c's queue to the driver's, up to and
+ * including the end of c's current line (*ended then); returns how many.
+ * Moves neither index. Works on local copies, which the compiler would
+ * otherwise reload for every byte (c->line_len may alias the indices). */
+static uint32_t copy_bytes(struct client *c, uint32_t max, bool *ended)
+{
+    const char *src = serial_queue_data(c->queue.shared);
+    char *dst = serial_queue_data(driver.shared);
+    const uint32_t from = c->queue.head, src_mask = c->queue.capacity - 1;
+    const uint32_t to = driver.tail, dst_mask = driver.capacity - 1;
+    uint32_t n = 0, line_len = c->line_len;
+    bool end = false;
+    while (n < max && !end) {
+        char ch = src[(from + n) & src_mask];
+        dst[(to + n) & dst_mask] = ch;
+        n++;
+        end = ch == '\n' || ++line_len == MAX_LINE;
+    }
+    c->line_len = line_len;
+    *ended = end;
+    return n;
 }
 
 /* Move client i's bytes to the driver up to the end of its current line. */
@@ -78,22 +73,18 @@ static enum copy_result copy_line(unsigned i)
     struct client *c = &clients[i];
     int64_t available = ring_consumer_available(&c->queue);
     if (available < 0) {
-        report_corrupt(i);
+        stats.bad_idx++;
+        c->line_len = 0;
         return LINE_DONE;
     }
     int64_t space = ring_producer_space(&driver);
-    if (space <= 0)
+    if (space <= 0) {
+        if (space < 0) /* the driver's index: nothing moves until it is right */
+            stats.bad_idx++;
         return DRIVER_FULL;
-    const char *src = serial_queue_data(c->queue.shared);
-    char *dst = serial_queue_data(driver.shared);
-    uint32_t n = 0;
-    bool ended = false;
-    while (n < available && n < space && !ended) {
-        char ch = src[(c->queue.head + n) & (c->queue.capacity - 1)];
-        dst[(driver.tail + n) & (driver.capacity - 1)] = ch;
-        n++;
-        ended = ch == '\n' || ++c->line_len == MAX_LINE;
     }
+    bool ended;
+    uint32_t n = copy_bytes(c, (uint32_t)(available < space ? available : space), &ended);
     ring_consumer_release(&c->queue, n);
     ring_producer_publish(&driver, n);
     if (ring_consumer_must_signal(&c->queue))
@@ -178,4 +169,14 @@ void notified(microkit_channel ch)
 {
     (void)ch; /* a client wrote, or the driver made room: either way, drain */
     drain();
+}
+
+/* Every byte taken from a client was passed on: its queue's head counts them. */
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    stats.passed = 0;
+    for (unsigned i = 0; i < num_clients; i++)
+        stats.passed += clients[i].queue.head;
+    return pride_stats_answer(msginfo, &stats);
 }

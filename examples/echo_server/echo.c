@@ -11,7 +11,7 @@
  * Diagnostics: a UDP datagram "pride-buffers?" makes the accounting PD, if
  * the system has one (channel 3), print where every network buffer is; the
  * answer says whether it was asked. Protected calls report this PD's own
- * buffers and counters (net/accounting.h).
+ * buffers (net/accounting.h) and statistics (pride/stats.h).
  */
 #include <microkit.h>
 #include <stdio.h>
@@ -287,5 +287,5 @@ static void hold(struct net_holdings *h)
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    return net_account_answer(msginfo, hold, &pn.counters);
+    return net_account_answer(msginfo, hold, pride_netif_stats(&pn));
 }

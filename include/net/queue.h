@@ -86,6 +86,28 @@ static inline int net_dequeue(struct ring_consumer *c, struct net_desc *desc)
     return 1;
 }
 
+/* As net_enqueue, for a PD that counts its problems (pride/stats.h): an
+ * impossible index of the consumer adds one to *bad_idx. Looked into only
+ * when the descriptor did not fit, so the fast path costs nothing more. */
+static inline bool net_give(struct ring_producer *p, struct net_desc desc, uint64_t *bad_idx)
+{
+    if (net_enqueue(p, desc))
+        return true;
+    if (ring_producer_space(p) < 0)
+        (*bad_idx)++;
+    return false;
+}
+
+/* As net_dequeue, counting: true if a descriptor was taken; a queue whose
+ * producer's index is impossible holds nothing, and adds one to *bad_idx. */
+static inline bool net_take(struct ring_consumer *c, struct net_desc *desc, uint64_t *bad_idx)
+{
+    int taken = net_dequeue(c, desc);
+    if (taken < 0)
+        (*bad_idx)++;
+    return taken == 1;
+}
+
 /* Does value name a whole buffer of a region of region_size bytes starting
  * at base? Regions never wrap around the top of the address space. */
 static inline bool net_names_buffer(uint64_t value, uint64_t base, uint64_t region_size)

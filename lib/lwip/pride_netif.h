@@ -6,7 +6,8 @@
  * the netif with pride_netif_init as its init function, and calls
  * pride_netif_notified() whenever its RX or TX channel is notified.
  * pride_netif_hold() answers buffer accounting (net/accounting.h) with
- * the interface's buffers; its counters go with it.
+ * the interface's buffers, and pride_netif_stats() the statistics query
+ * (pride/stats.h) with its counters.
  */
 #ifndef PRIDE_NETIF_H
 #define PRIDE_NETIF_H
@@ -35,7 +36,7 @@ struct pride_netif {
     struct ring_consumer rx_active, tx_free;
     uint64_t tx_stack[PRIDE_NETIF_MAX_TX];
     uint32_t tx_available;
-    struct net_counters counters;
+    struct pride_stats stats; /* passed: frames received and sent */
 };
 
 void pride_netif_setup(struct pride_netif *pn);
@@ -43,5 +44,6 @@ err_t pride_netif_init(struct netif *netif); /* netif->state is the pride_netif 
 void pride_netif_notified(struct netif *netif);
 /* Marks the buffers of h's pool this interface holds or has waiting for it. */
 void pride_netif_hold(const struct pride_netif *pn, struct net_holdings *h);
+const struct pride_stats *pride_netif_stats(struct pride_netif *pn);
 
 #endif

@@ -84,30 +84,30 @@ pool_whole() {
     fi
 }
 
-# counted NAME LOG PD COUNTER MIN: PD's last reported COUNTER ("bad
-# descriptors" or "frames dropped") is at least MIN.
-counted() {
-    local n
-    n=$(grep -F "net: counters: $3:" "$2" | tail -n 1 | grep -oE "[0-9]+ $4" | cut -d' ' -f1)
-    if [ "${n:-0}" -ge "$5" ]; then pass "$1"; else fail "$1" "$3 counted ${n:-no} $4, want $5 or more"; fi
-}
-
 # A hostile client keeps publishing descriptors that no hop may pass on
-# (zero length first): the good client keeps echoing, the device never
-# sees one, nothing faults. Asked afterwards, the accounting finds the
-# shared buffers and the good client's whole, whatever the hostile one
-# claims, and the TX virtualiser counted what it dropped.
+# (zero length first) and impossible queue indices, and makes the timer
+# requests it does not know: the good client keeps echoing, the device
+# never sees a bad descriptor, nothing faults. Asked afterwards, the
+# accounting finds the shared buffers and the good client's whole, whatever
+# the hostile one claims; the TX virtualiser counted the bad descriptors
+# and indices, the driver the buffer handed over twice (only it knows what
+# the device holds), the timer the bad requests, and the good client's
+# receive path (RX virtualiser, its copier, itself) saw nothing bad.
 test_hostile_client() {
     local log=$OUT/net_hostile.log pool
     with_net_system net_hostile "$BUILD/tests/systems/net_hostile/net_hostile.img" "client0: ready" \
         1235 1236 sizes tcp buffers
     expect_contains net_hostile_attacked "$log" "bad descriptors published"
     wait_report "$log"
-    grep 'net: ' "$log" | sed 's/^/    /'
+    grep -E 'net: |stats: ' "$log" | sed 's/^/    /'
     for pool in rx_dma "client_rx of client0" "tx of client0" "lent to the copier of client0"; do
         pool_whole "net_hostile_whole_${pool// /_}" "$log" "$pool"
     done
-    counted net_hostile_bad_descriptors_counted "$log" net_virt_tx "bad descriptors" 1
+    expect_stat net_hostile_bad_descriptors_counted "$log" net_virt_tx bad_desc -gt 0
+    expect_stat net_hostile_bad_indices_counted "$log" net_virt_tx bad_idx -gt 0
+    expect_stat net_hostile_buffer_twice_counted "$log" net_driver bad_desc -gt 0
+    expect_stat net_hostile_bad_requests_counted "$log" timer bad_desc -gt 0
+    expect_stats_clean net_hostile_good_path "$log" net_virt_rx copier0 client0
     grep -q 'pride: fault:' "$log" && fail net_hostile_no_fault "$(grep 'pride: fault:' "$log")" ||
         pass net_hostile_no_fault
 }
@@ -144,7 +144,7 @@ malformed_frames() {
     if [[ " $echo " == *" --buffers "* ]]; then
         buffers_accounted "${name}_malformed" "$log"
         # Each oversized frame dropped by the driver, counted there.
-        counted "${name}_malformed_oversized_counted" "$log" net_driver "frames dropped" 200
+        expect_stat "${name}_malformed_oversized_counted" "$log" net_driver drops -ge 200
     fi
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
@@ -161,7 +161,7 @@ malformed_frames lwip "$BUILD/tests/systems/lwip_echo/lwip_echo.img" 52:54:00:00
 # (the last in LOG), every buffer of the system must be accounted for.
 buffers_accounted() {
     wait_report "$2"
-    grep 'net: ' "$2" | sed 's/^/    /'
+    grep -E 'net: |stats: ' "$2" | sed 's/^/    /'
     if grep 'net: buffers in all:' "$2" | tail -n 1 | grep -q ': all accounted for$'; then
         pass "${1}_buffers_accounted"
     else
@@ -170,11 +170,14 @@ buffers_accounted() {
 }
 
 # After the traffic, with the network quiet: every network PD reports the
-# buffers it holds, and each buffer must be held exactly once.
+# buffers it holds, and each buffer must be held exactly once; each PD's
+# statistics show traffic through it and nothing bad.
 check_buffers() {
     sleep 0.5 # let the last frames settle
     check client0 "$1" buffers
     buffers_accounted echo_server "$log"
+    expect_stats_clean echo_server "$log" net_driver net_virt_rx net_virt_tx copier0 copier1 \
+        client0 client1 timer
 }
 
 # The echo server: two lwIP clients behind the virtualisers and copiers,

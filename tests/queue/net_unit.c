@@ -7,7 +7,8 @@
  * a full NET_QUEUE_CAPACITY queue fits its NET_QUEUE_REGION_SIZE region (the
  * region is a heap block of exactly that size, so ASan catches a slot beyond
  * it), a neighbour's impossible index is reported (false / -1) without any
- * side effect, the "signal me" handshake works through net queues, and the
+ * side effect, and counted by the counting forms (net_give, net_take),
+ * the "signal me" handshake works through net queues, and the
  * descriptor checks every hop shares (net_frame_check, net_empty_check):
  * a descriptor names a buffer only if it is one whole buffer of the region,
  * and otherwise it is right only with a length the frame-length policy (or
@@ -186,6 +187,27 @@ static void test_corrupt_head(void)
     CHECK(net_dequeue(&cons, &d) == 1 && same_desc(d, desc_of(0)));
 }
 
+/* The counting forms: an impossible index is counted, once per call that
+ * meets it; full and empty are no problem, and are not. */
+static void test_counted(void)
+{
+    struct net_desc d;
+    uint64_t bad_idx = 0;
+    setup(2, 0);
+    CHECK(!net_take(&cons, &d, &bad_idx) && bad_idx == 0); /* empty */
+    CHECK(net_give(&prod, desc_of(0), &bad_idx) && net_give(&prod, desc_of(1), &bad_idx));
+    CHECK(!net_give(&prod, desc_of(2), &bad_idx) && bad_idx == 0); /* full */
+    CHECK(net_take(&cons, &d, &bad_idx) && same_desc(d, desc_of(0)) && bad_idx == 0);
+    shared->head = 7; /* ahead of the tail */
+    CHECK(!net_give(&prod, desc_of(2), &bad_idx) && bad_idx == 1 && prod.tail == 2);
+    shared->head = 1;
+    shared->tail = 9; /* further ahead than the queue is long */
+    CHECK(!net_take(&cons, &d, &bad_idx) && bad_idx == 2 && cons.head == 1);
+    CHECK(!net_take(&cons, &d, &bad_idx) && bad_idx == 3);
+    shared->tail = 2;
+    CHECK(net_take(&cons, &d, &bad_idx) && same_desc(d, desc_of(1)) && bad_idx == 3);
+}
+
 /* The "signal me" handshake of ring.h through net queues, both flags. */
 static void test_signal(void)
 {
@@ -349,6 +371,7 @@ int main(void)
     RUN(wrap);
     RUN(corrupt_tail);
     RUN(corrupt_head);
+    RUN(counted);
     RUN(signal);
     RUN(check_accepts);
     RUN(check_rejects_range);

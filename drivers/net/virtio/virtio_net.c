@@ -19,11 +19,12 @@
  * and no buffer the device holds already), so it never sees what the virtio
  * spec forbids, such as a zero-sized buffer; and nothing goes up that the
  * frame-length policy (net/queue.h) rejects: the device writes up to a whole
- * buffer, so longer frames are dropped here. Bad descriptors and dropped
- * frames are counted (protected calls report them).
+ * buffer, so longer frames are dropped here. Bad descriptors, impossible
+ * queue indices and dropped frames are counted.
  *
  * Channels: 0 the device's IRQ, 1 RX neighbour, 2 TX neighbour; protected
- * calls report its buffers (net/accounting.h).
+ * calls report its statistics (pride/stats.h: frames passed up and sent)
+ * and its buffers (net/accounting.h).
  */
 /* No FP/SIMD registers here (gcc would vectorise copies into them): they
  * are the clients', and each PD touching them costs a lazy FP switch. */
@@ -124,7 +125,8 @@ struct virtq {
     volatile struct vq_desc *desc;
     volatile struct vq_avail *avail;
     volatile struct vq_used *used;
-    uint16_t avail_idx, last_used;
+    uint32_t avail_idx; /* packets ever posted; the device sees the low 16 bits */
+    uint16_t last_used;
     uint64_t buffer[SLOTS]; /* DMA address of the buffer in each packet slot */
     uint16_t free_slot[SLOTS];
     unsigned num_free;
@@ -136,7 +138,7 @@ static struct virtq rxq, txq;
 static struct ring_consumer rx_free, tx_active;
 static struct ring_producer rx_active, tx_free;
 static bool in_flight[DMA_BUFFERS]; /* the device holds the buffer */
-static struct net_counters counters;
+static struct pride_stats stats = {.unit = PRIDE_STATS_FRAMES};
 
 static uint32_t reg_read(unsigned offset)
 {
@@ -175,7 +177,7 @@ static bool claim_buffer(uint64_t dma)
 {
     bool *held = device_holds(dma);
     if (*held) {
-        counters.bad_descriptors++;
+        stats.bad_desc++;
         return false;
     }
     *held = true;
@@ -208,13 +210,14 @@ static void post(struct virtq *q, uint64_t buffer, uint32_t length, uint16_t fla
 static void publish(struct virtq *q)
 {
     barrier();
-    q->avail->idx = q->avail_idx;
+    q->avail->idx = (uint16_t)q->avail_idx;
     barrier();
     reg_write(VIRTIO_QUEUE_NOTIFY, q->index);
 }
 
-/* Next completed packet: its slot, or -1. */
-static int take_used(struct virtq *q, uint32_t *length)
+/* Next completed packet: its slot, or -1. Inline, as it runs for every
+ * packet: gcc's own choice varies with the size of its callers. */
+static inline int take_used(struct virtq *q, uint32_t *length)
 {
     if (q->last_used == q->used->idx)
         return -1;
@@ -234,8 +237,8 @@ static void rx_refill(void)
     bool posted = false, running_low;
     struct net_desc desc;
     do {
-        while (rxq.num_free && net_dequeue(&rx_free, &desc) == 1) {
-            if (!net_empty_taken(desc, buffers_paddr, DMA_REGION_SIZE, &counters.bad_descriptors) ||
+        while (rxq.num_free && net_take(&rx_free, &desc, &stats.bad_idx)) {
+            if (!net_empty_taken(desc, buffers_paddr, DMA_REGION_SIZE, &stats.bad_desc) ||
                 !claim_buffer(desc.offset))
                 continue;
             post(&rxq, desc.offset, NET_BUFFER_SIZE, DESC_F_WRITE);
@@ -258,8 +261,8 @@ static void rx_complete(void)
         /* The device wrote the header first; a length short of it wraps,
          * and fails the policy too. */
         struct net_desc frame = {buffer, length - NET_HEADER_SIZE, 0};
-        if (!net_frame_length_valid(frame.length) || !net_enqueue(&rx_active, frame)) {
-            counters.dropped_frames++; /* give the buffer straight back to the device */
+        if (!net_frame_length_valid(frame.length) || !net_give(&rx_active, frame, &stats.bad_idx)) {
+            stats.drops++; /* give the buffer straight back to the device */
             post(&rxq, buffer, NET_BUFFER_SIZE, DESC_F_WRITE);
             publish(&rxq);
             continue;
@@ -278,9 +281,9 @@ static bool frame_to_send(struct net_desc desc)
     enum net_verdict verdict = net_frame_check(desc, buffers_paddr, DMA_REGION_SIZE);
     if (verdict == NET_DESC_OK)
         return claim_buffer(desc.offset);
-    counters.bad_descriptors++;
+    stats.bad_desc++;
     if (verdict == NET_DESC_BAD_FIELDS && !*device_holds(desc.offset))
-        net_enqueue(&tx_free, (struct net_desc){desc.offset, 0, 0});
+        net_give(&tx_free, (struct net_desc){desc.offset, 0, 0}, &stats.bad_idx);
     return false;
 }
 
@@ -289,7 +292,7 @@ static void tx_send(void)
     bool posted = false;
     struct net_desc desc;
     do {
-        while (txq.num_free && net_dequeue(&tx_active, &desc) == 1) {
+        while (txq.num_free && net_take(&tx_active, &desc, &stats.bad_idx)) {
             if (!frame_to_send(desc))
                 continue;
             post(&txq, desc.offset, desc.length, 0);
@@ -306,7 +309,7 @@ static void tx_complete(void)
     int slot;
     while ((slot = take_used(&txq, &length)) >= 0) {
         release_buffer(txq.buffer[slot]);
-        net_enqueue(&tx_free, (struct net_desc){txq.buffer[slot], 0, 0});
+        net_give(&tx_free, (struct net_desc){txq.buffer[slot], 0, 0}, &stats.bad_idx);
     }
 }
 
@@ -437,5 +440,7 @@ static void hold(struct net_holdings *h)
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
-    return net_account_answer(msginfo, hold, &counters);
+    /* Published: a descriptor per frame passed up, a packet per frame sent. */
+    stats.passed = (uint64_t)rx_active.tail + txq.avail_idx;
+    return net_account_answer(msginfo, hold, &stats);
 }

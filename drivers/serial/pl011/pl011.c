@@ -2,11 +2,16 @@
  * PL011 UART driver. Moves bytes from the TX queue (filled by the TX
  * virtualiser) into the UART, and from the UART into the RX queue (drained
  * by the RX virtualiser). Interrupt-driven both ways: RX on FIFO level or
- * timeout; TX only while bytes are waiting for room in the FIFO.
+ * timeout; TX only while bytes are waiting for room in the FIFO. Input
+ * with no room in the RX queue is dropped and counted, and so are
+ * impossible queue indices.
  *
- * Channels: 0 the UART's IRQ, 1 the TX virtualiser, 2 the RX virtualiser.
+ * Channels: 0 the UART's IRQ, 1 the TX virtualiser, 2 the RX virtualiser;
+ * any other channel, a PD that asks for its statistics (pride/stats.h:
+ * bytes sent and received).
  */
 #include <microkit.h>
+#include <pride/stats.h>
 #include <serial/queue.h>
 
 #define IRQ_CHANNEL 0
@@ -40,7 +45,7 @@ uint64_t rx_queue_region; /* to the RX virtualiser */
 
 static struct ring_consumer tx;
 static struct ring_producer rx;
-static uint64_t rx_dropped, tx_corrupt;
+static struct pride_stats stats = {.unit = PRIDE_STATS_BYTES};
 
 static volatile uint32_t *reg(unsigned offset)
 {
@@ -60,7 +65,7 @@ static void tx_drain(void)
     for (;;) {
         int64_t available = ring_consumer_available(&tx);
         if (available < 0) {
-            tx_corrupt++;
+            stats.bad_idx++;
             return;
         }
         uint32_t n = 0;
@@ -84,13 +89,15 @@ static void rx_fill(void)
 {
     char *data = serial_queue_data(rx.shared);
     int64_t space = ring_producer_space(&rx);
+    if (space < 0) /* every byte is dropped until the index is right */
+        stats.bad_idx++;
     uint32_t n = 0;
     while (!(*reg(UART_FR) & FR_RXFE)) {
         char c = (char)*reg(UART_DR);
         if (n < space)
             data[(rx.tail + n++) & (rx.capacity - 1)] = c;
         else
-            rx_dropped++;
+            stats.drops++;
     }
     ring_producer_publish(&rx, n);
     if (ring_producer_must_signal(&rx))
@@ -123,4 +130,12 @@ void notified(microkit_channel ch)
     } else if (ch == TX_VIRT_CHANNEL) {
         tx_drain();
     }
+}
+
+/* Bytes sent and received, as the queues' own indices count them. */
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    stats.passed = (uint64_t)tx.head + rx.tail;
+    return pride_stats_answer(msginfo, &stats);
 }

@@ -3,8 +3,13 @@
  * virtual timer (PPI 27; the kernel keeps the physical timer for itself).
  * Clients ask it for the time and set one relative timeout each; the
  * hardware is always armed for the earliest pending deadline.
+ *
+ * Channels: 0 the virtual timer's IRQ; 1..TIMER_MAX_CLIENTS clients
+ * (timer/protocol.h). Any PD that may call it can also ask for its
+ * statistics (pride/stats.h: timeouts delivered, bad requests).
  */
 #include <microkit.h>
+#include <pride/stats.h>
 #include <timer/protocol.h>
 
 #define NO_DEADLINE UINT64_MAX
@@ -16,6 +21,7 @@
 static uint64_t ns_per_tick_fixed; /* (ns per tick) << 32, rounded down */
 static uint64_t ticks_per_ns_fixed; /* (ticks per ns) << 32, rounded up */
 static uint64_t deadline[TIMER_MAX_CLIENTS]; /* in counter ticks */
+static struct pride_stats stats = {.unit = PRIDE_STATS_TIMEOUTS};
 
 static uint64_t counter_now(void)
 {
@@ -70,6 +76,7 @@ void notified(microkit_channel ch)
     for (unsigned i = 0; i < TIMER_MAX_CLIENTS; i++) {
         if (deadline[i] <= now) {
             deadline[i] = NO_DEADLINE;
+            stats.passed++;
             microkit_notify(TIMER_FIRST_CLIENT_CHANNEL + i);
         }
     }
@@ -77,11 +84,21 @@ void notified(microkit_channel ch)
     microkit_deferred_irq_ack(TIMER_IRQ_CHANNEL);
 }
 
+/* Anything but a client's request: the statistics query, or a bad
+ * request (counted). Off the clients' path, so that costs them nothing. */
+static microkit_msginfo answer_other(microkit_msginfo msginfo)
+{
+    if (pride_stats_asked(msginfo))
+        return pride_stats_reply(&stats);
+    stats.bad_desc++;
+    return microkit_msginfo_new(TIMER_ERROR, 0);
+}
+
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     unsigned client = ch - TIMER_FIRST_CLIENT_CHANNEL;
     if (ch < TIMER_FIRST_CLIENT_CHANNEL || client >= TIMER_MAX_CLIENTS)
-        return microkit_msginfo_new(TIMER_ERROR, 0);
+        return answer_other(msginfo);
     switch (microkit_msginfo_get_label(msginfo)) {
     case TIMER_GET_TIME:
         microkit_mr_set(0, ticks_to_ns(counter_now()));
@@ -91,6 +108,6 @@ microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
         arm_earliest();
         return microkit_msginfo_new(TIMER_OK, 0);
     default:
-        return microkit_msginfo_new(TIMER_ERROR, 0);
+        return answer_other(msginfo);
     }
 }

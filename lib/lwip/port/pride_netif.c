@@ -1,6 +1,7 @@
 /* lwIP network interface over Pride's net queues (pride_netif.h). Every
  * descriptor the neighbour hands over is checked against this client's own
- * region (net/queue.h); a bad one is dropped and counted. */
+ * region (net/queue.h); a bad one is dropped and counted, and so is a
+ * neighbour's impossible queue index (pride/stats.h). */
 #include <pride_netif.h>
 #include <string.h>
 #include "lwip/etharp.h"
@@ -14,6 +15,7 @@ static uint8_t *buffer_at(uint64_t vaddr, uint64_t base, uint64_t desc_offset)
 
 void pride_netif_setup(struct pride_netif *pn)
 {
+    pn->stats = (struct pride_stats){.unit = PRIDE_STATS_FRAMES};
     ring_producer_attach(&pn->rx_free, (struct ring_shared *)pn->rx_free_region, NET_QUEUE_CAPACITY);
     ring_consumer_attach(&pn->rx_active, (struct ring_shared *)pn->rx_active_region,
                          NET_QUEUE_CAPACITY);
@@ -24,7 +26,8 @@ void pride_netif_setup(struct pride_netif *pn)
      * frame can arrive unannounced. */
     ring_consumer_request_signal(&pn->rx_active);
     for (uint32_t i = 0; i < pn->rx_buffers; i++)
-        net_enqueue(&pn->rx_free, (struct net_desc){pn->rx_buffers_base + i * NET_BUFFER_SIZE, 0, 0});
+        net_give(&pn->rx_free, (struct net_desc){pn->rx_buffers_base + i * NET_BUFFER_SIZE, 0, 0},
+                 &pn->stats.bad_idx);
     for (uint32_t i = 0; i < pn->tx_buffers && i < PRIDE_NETIF_MAX_TX; i++)
         pn->tx_stack[pn->tx_available++] = pn->tx_buffers_base + i * NET_BUFFER_SIZE;
     microkit_deferred_notify(pn->rx_channel);
@@ -53,14 +56,13 @@ static void reclaim_tx(struct pride_netif *pn)
     struct net_desc desc;
     bool short_of_buffers;
     do {
-        while (net_dequeue(&pn->tx_free, &desc) == 1) {
-            if (!net_empty_taken(desc, pn->tx_buffers_base, tx_region_size(pn),
-                                 &pn->counters.bad_descriptors))
+        while (net_take(&pn->tx_free, &desc, &pn->stats.bad_idx)) {
+            if (!net_empty_taken(desc, pn->tx_buffers_base, tx_region_size(pn), &pn->stats.bad_desc))
                 continue;
             if (pn->tx_available < PRIDE_NETIF_MAX_TX)
                 pn->tx_stack[pn->tx_available++] = desc.offset;
             else
-                pn->counters.bad_descriptors++; /* more than we have: returned twice */
+                pn->stats.bad_desc++; /* more than we have: returned twice */
         }
         short_of_buffers = pn->tx_available < low_water;
     } while (short_of_buffers && !ring_consumer_may_sleep(&pn->tx_free));
@@ -74,12 +76,12 @@ static err_t link_output(struct netif *netif, struct pbuf *p)
     if (!pn->tx_available)
         reclaim_tx(pn);
     if (!pn->tx_available || !net_frame_length_valid(p->tot_len)) {
-        pn->counters.dropped_frames++; /* lwIP's TCP retransmits; UDP is best effort */
+        pn->stats.drops++; /* lwIP's TCP retransmits; UDP is best effort */
         return ERR_MEM;
     }
     uint64_t dma = pn->tx_stack[--pn->tx_available];
     pbuf_copy_partial(p, buffer_at(pn->tx_buffers_vaddr, pn->tx_buffers_base, dma), p->tot_len, 0);
-    net_enqueue(&pn->tx_active, (struct net_desc){dma, p->tot_len, 0});
+    net_give(&pn->tx_active, (struct net_desc){dma, p->tot_len, 0}, &pn->stats.bad_idx);
     if (ring_producer_must_signal(&pn->tx_active))
         microkit_deferred_notify(pn->tx_channel);
     /* Whoever made lwIP send (a received frame, a timer), ask for buffers
@@ -109,12 +111,12 @@ err_t pride_netif_init(struct netif *netif)
 static struct pbuf *frame_to_pbuf(struct pride_netif *pn, struct net_desc desc, enum net_verdict verdict)
 {
     if (verdict != NET_DESC_OK) {
-        pn->counters.bad_descriptors++;
+        pn->stats.bad_desc++;
         return NULL;
     }
     struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)desc.length, PBUF_POOL);
     if (!p) {
-        pn->counters.dropped_frames++;
+        pn->stats.drops++;
         return NULL;
     }
     pbuf_take(p, buffer_at(pn->rx_buffers_vaddr, pn->rx_buffers_base, desc.offset), (u16_t)desc.length);
@@ -126,14 +128,14 @@ static void receive(struct netif *netif)
     struct pride_netif *pn = netif->state;
     struct net_desc desc;
     do {
-        while (net_dequeue(&pn->rx_active, &desc) == 1) {
+        while (net_take(&pn->rx_active, &desc, &pn->stats.bad_idx)) {
             enum net_verdict verdict = net_frame_check(desc, pn->rx_buffers_base, rx_region_size(pn));
             if (verdict == NET_DESC_NO_BUFFER) {
-                pn->counters.bad_descriptors++; /* not one of ours: never touch it, never return it */
+                pn->stats.bad_desc++; /* not one of ours: never touch it, never return it */
                 continue;
             }
             struct pbuf *p = frame_to_pbuf(pn, desc, verdict);
-            net_enqueue(&pn->rx_free, (struct net_desc){desc.offset, 0, 0});
+            net_give(&pn->rx_free, (struct net_desc){desc.offset, 0, 0}, &pn->stats.bad_idx);
             if (p && netif->input(p, netif) != ERR_OK)
                 pbuf_free(p);
         }
@@ -157,4 +159,11 @@ void pride_netif_hold(const struct pride_netif *pn, struct net_holdings *h)
             net_hold(h, pn->tx_stack[i], pn->tx_buffers_base);
         net_hold_waiting(h, &pn->tx_free, pn->tx_buffers_base);
     }
+}
+
+/* Frames received and sent, as the queues' own indices count them. */
+const struct pride_stats *pride_netif_stats(struct pride_netif *pn)
+{
+    pn->stats.passed = (uint64_t)pn->rx_active.head + pn->tx_active.tail;
+    return &pn->stats;
 }

@@ -1,10 +1,13 @@
 /*
  * A hostile network client, for testing that no client can break the
- * network for the others. Every tick it fills its transmit queue with
- * descriptors no hop may pass on to the device, and its receive free queue
- * with buffers that are not its own, then pokes both neighbours. It takes
- * back whatever they return without looking at it. Asked by the buffer
- * accounting, it claims every buffer of every pool it is asked about.
+ * network for the others. Every tick it shows the TX virtualiser an
+ * impossible index on its transmit queue (and puts it back), fills that
+ * queue with descriptors no hop may pass on to the device, and its receive
+ * free queue with buffers that are not its own, then pokes both
+ * neighbours; and it makes the timer driver a request it does not know. It
+ * takes back whatever they return without looking at it. Asked by the
+ * buffer accounting, it claims every buffer of every pool it is asked
+ * about; asked for its statistics, it says nothing went wrong.
  *
  * Channels: 0 the timer driver, 1 its copier, 2 the TX virtualiser,
  * 3 the accounting PD.
@@ -20,6 +23,7 @@
 #define NET_TX 2
 #define TICK_NS 10000000ull   /* 10 ms */
 #define TICKS_PER_REPORT 100  /* say how far the attack got once a second */
+#define NOT_A_REQUEST 0       /* timer/protocol.h numbers its requests from 1 */
 #define BUFFER(n) ((uint64_t)(n) * NET_BUFFER_SIZE)
 
 uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
@@ -64,8 +68,20 @@ static void discard_all(struct ring_consumer *c)
         ;
 }
 
+/* The TX virtualiser runs at once (it has the higher priority), while the
+ * transmit queue's tail is further ahead than the queue is long. */
+static void show_impossible_index(void)
+{
+    uint32_t tail = tx_active.shared->tail;
+    tx_active.shared->tail = tail + 2 * NET_QUEUE_CAPACITY;
+    microkit_notify(NET_TX);
+    tx_active.shared->tail = tail;
+}
+
 static void attack(void)
 {
+    show_impossible_index();
+    microkit_ppcall(TIMER, microkit_msginfo_new(NOT_A_REQUEST, 0));
     discard_all(&tx_free);
     discard_all(&rx_active);
     for (unsigned round = 0; round < NET_QUEUE_CAPACITY / 8; round++)
@@ -106,7 +122,7 @@ static void hold(struct net_holdings *h)
 
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
-    static const struct net_counters nothing_wrong;
+    static const struct pride_stats nothing_wrong = {.unit = PRIDE_STATS_FRAMES};
     (void)ch;
     return net_account_answer(msginfo, hold, &nothing_wrong);
 }

@@ -1,10 +1,14 @@
 /* Prints LINES numbered lines with a checkable payload, never dropping any:
- * it writes only when the queue has room, and resumes when notified. */
+ * it writes only when the queue has room, and resumes when notified. Then
+ * it asks the statistics PD to report.
+ *
+ * Channels: 0 the TX virtualiser, 1 the RX virtualiser, 2 the statistics PD. */
 #include <microkit.h>
 #include <serial/client.h>
 
 #define SERIAL_TX 0
 #define SERIAL_RX 1
+#define STATS 2
 #define LINES 200
 #define PAYLOAD 40
 #define LINE_BYTES 64 /* room asked for before each line */
@@ -23,6 +27,7 @@ static void write_lines(void)
     }
     if (next_line == LINES && serial_write_space(LINE_BYTES) >= LINE_BYTES) {
         serial_printf("good: done, %lu bytes dropped\n", serial_dropped());
+        microkit_notify(STATS);
         next_line++;
     }
 }

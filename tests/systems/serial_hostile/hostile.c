@@ -1,7 +1,11 @@
 /*
  * A hostile client: floods its output queue forever and, every 32 lines,
  * writes impossible values into both of its queue's indices, pokes the
- * virtualiser, and then puts its own index back.
+ * virtualiser, and then puts its own index back. After the first time it
+ * asks the statistics PD to report: the good client asks when it is done,
+ * which may be before this client ever ran.
+ *
+ * Channels: 0 the TX virtualiser, 1 the RX virtualiser, 2 the statistics PD.
  */
 #include <microkit.h>
 #include <serial/client.h>
@@ -9,6 +13,7 @@
 
 #define SERIAL_TX 0
 #define SERIAL_RX 1
+#define STATS 2
 
 static const char flood[] = "flood flood flood flood flood flood flood\n";
 
@@ -26,6 +31,8 @@ void init(void)
         microkit_notify(SERIAL_TX);
         ring->tail = tail;
         ring->head = head;
+        if (i == 0)
+            microkit_notify(STATS);
     }
 }
 

@@ -10,8 +10,10 @@
  * Its channels follow the roles in net/holdings.h (driver, virtualisers,
  * copier i, client i); any other PD it may call (the timer driver) is
  * asked for its statistics only. It runs at the lowest priority, so every
- * other PD is between events when asked; buffers still moving can show up
- * missing or twice, so ask when the network is quiet. Built per system.
+ * other PD is between events when asked; but a buffer that moves between
+ * two questions shows up missing or twice, so an incomplete survey is
+ * repeated, up to SURVEYS times: a buffer really lost stays lost in every
+ * one. Built per system.
  */
 #include <microkit.h>
 #include <pride_debug.h>
@@ -21,6 +23,7 @@
 #include "net_config.h"
 
 #define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
+#define SURVEYS 3
 #define RX_BUFFERS (NET_RX_DMA_SIZE / NET_BUFFER_SIZE)
 #define CLIENT_BUFFERS (NET_CLIENT_REGION_SIZE / NET_BUFFER_SIZE)
 _Static_assert(RX_BUFFERS <= NET_POOL_MAX_BUFFERS && CLIENT_BUFFERS <= NET_POOL_MAX_BUFFERS,
@@ -101,8 +104,11 @@ static void report(void)
         tx_base[i] = *net_tx_region_paddr[i];
     const struct net_system system = {NUM_CLIENTS, rx_buffers_paddr, RX_BUFFERS, CLIENT_BUFFERS, tx_base};
     print_stats();
-    buffers_held = buffers_expected = 0;
-    bool complete = net_check_system(&accounting, &system);
+    bool complete = false;
+    for (unsigned survey = 0; survey < SURVEYS && !complete; survey++) {
+        buffers_held = buffers_expected = 0;
+        complete = net_check_system(&accounting, &system);
+    }
     put_count("net: buffers in all: ", buffers_held, "");
     put_count(" of ", buffers_expected, complete ? ": all accounted for\n" : ": NOT all accounted for\n");
 }

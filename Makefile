@@ -99,20 +99,34 @@ $(LIBPRIDE): $(LIBPRIDE_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(CROSS)ar rcs $@ $^
 
-# PD programs: each .c file in a system directory, a driver directory
-# (drivers/<class>/<device>/) or a component directory (components/<class>/)
-# is one program. Drivers and components are found by every system through
-# the build tool's search path. SYSTEM_PD_CFLAGS/SYSTEM_PD_LIBS come from the
-# system directory's system.mk, if any (see system_rules below).
+# PD programs: each .c file in a system directory is one program,
+# <name>.elf. SYSTEM_PD_CFLAGS/SYSTEM_PD_LIBS come from the system
+# directory's system.mk, if any (see system_rules below).
 PD_LINK := $(CRT0) $(LIBPRIDE) $(LIBMICROKIT) libmicrokit/microkit.ld
-$(BUILD)/%.elf: %.c $(PD_LINK) Makefile
+define pd_program_recipe
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(SYSTEM_PD_CFLAGS) -MF $@.d -MT $@ $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
 	    $(CRT0) $< $(SYSTEM_PD_LIBS) $(LIBPRIDE) $(LIBMICROKIT) -lgcc
-# Programs that include a system's net_config.h are built per system instead
-# (the system directory links to their source).
+endef
+$(BUILD)/%.elf: %.c $(PD_LINK) Makefile
+	$(pd_program_recipe)
+# Drivers (drivers/<class>/<device>/<file>.c) and components
+# (components/<class>/<name>.c) are found by every system through the build
+# tool's search path; their ELF names carry their class, so that one system
+# can use components of several classes: drivers/serial/pl011 builds
+# serial_pl011.elf, components/net/virt_rx.c net_virt_rx.elf. Those that
+# include a system's net_config.h are built per system instead (the system
+# directory links to their source, as net_<name>.c).
+words_of = $(subst /, ,$(1))
+shared_elf = $(BUILD)/$(dir $(1))$(word 2,$(call words_of,$(1)))_$(if $(filter drivers/%,$(1)),$\
+             $(word 3,$(call words_of,$(1))),$(basename $(notdir $(1)))).elf
+define shared_program
+$(call shared_elf,$(1)): $(1) $(PD_LINK) Makefile
+	$$(pd_program_recipe)
+endef
 SHARED_SRCS := $(shell grep -L '"net_config.h"' $(wildcard drivers/*/*/*.c components/*/*.c))
-SHARED_ELFS := $(patsubst %.c,$(BUILD)/%.elf,$(SHARED_SRCS))
+$(foreach s,$(SHARED_SRCS),$(eval $(call shared_program,$(s))))
+SHARED_ELFS := $(foreach s,$(SHARED_SRCS),$(call shared_elf,$(s)))
 SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
 
 # Systems: every directory with a <name>.system under examples/, bench/ and

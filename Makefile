@@ -105,7 +105,7 @@ $(LIBPRIDE): $(LIBPRIDE_OBJS)
 PD_LINK := $(CRT0) $(LIBPRIDE) $(LIBMICROKIT) libmicrokit/microkit.ld
 define pd_program_recipe
 	@mkdir -p $(@D)
-	$(TCC) $(PD_CFLAGS) $(SYSTEM_PD_CFLAGS) -MF $@.d -MT $@ $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
+	$(TCC) $(PD_CFLAGS) $(PD_POLICY_CFLAGS) $(SYSTEM_PD_CFLAGS) -MF $@.d -MT $@ $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
 	    $(CRT0) $< $(SYSTEM_PD_LIBS) $(LIBPRIDE) $(LIBMICROKIT) -lgcc
 endef
 $(BUILD)/%.elf: %.c $(PD_LINK) Makefile
@@ -164,6 +164,14 @@ $(eval $(call system_image,tests/systems/pmu,$(PMU_BENCHMARK_IMG),benchmark))
 IMAGES := $(foreach d,$(SYSTEM_DIRS),$(BUILD)/$(d)/$(notdir $(d)).img) \
           $(foreach d,$(EXAMPLE_DIRS),$(BUILD)/$(d)/$(notdir $(d))-release.img) $(PMU_BENCHMARK_IMG)
 images: $(IMAGES)
+
+# Build policy: the network data path keeps out of the FP/SIMD registers
+# (gcc would vectorise copies into them): they are the clients', and each PD
+# touching them costs a lazy FP switch. (private: not passed on to the
+# libraries these programs link.)
+GENERAL_REGS_ONLY_ELFS := $(call shared_elf,drivers/net/virtio/virtio_net.c) \
+    $(foreach d,$(SYSTEM_DIRS),$(addprefix $(BUILD)/$(d)/,net_virt_rx.elf net_virt_tx.elf net_copier.elf))
+$(GENERAL_REGS_ONLY_ELFS): private PD_POLICY_CFLAGS := -mgeneral-regs-only
 
 CONFIG ?= debug
 RUN_IMAGE := $(BUILD)/examples/$(SYSTEM)/$(SYSTEM)$(if $(filter release,$(CONFIG)),-release).img

@@ -13,10 +13,8 @@
  * buffers (net/accounting.h): the client's it has waiting, and the shared
  * ones waiting for it, which confirm what the RX virtualiser lent it
  * (net/holdings.h). Built per system.
+ * Built without FP/SIMD registers (the Makefile's build policy).
  */
-/* No FP/SIMD registers here (gcc would vectorise copies into them): they
- * are the clients', and each PD touching them costs a lazy FP switch. */
-#pragma GCC target("general-regs-only")
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>

@@ -16,10 +16,8 @@
  * per copier) and its buffers, those out with copiers too, and what it lent
  * each copier (net/accounting.h, net/holdings.h). Built per system
  * (net_config.h gives the clients' MACs).
+ * Built without FP/SIMD registers (the Makefile's build policy).
  */
-/* No FP/SIMD registers here (gcc would vectorise copies into them): they
- * are the clients', and each PD touching them costs a lazy FP switch. */
-#pragma GCC target("general-regs-only")
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>

@@ -13,10 +13,8 @@
  * Channels: 0 the driver; 1+i client i. Protected calls report its
  * statistics (pride/stats.h: frames passed to the driver) and its buffers
  * (net/accounting.h). Built per system (net_config.h).
+ * Built without FP/SIMD registers (the Makefile's build policy).
  */
-/* No FP/SIMD registers here (gcc would vectorise copies into them): they
- * are the clients', and each PD touching them costs a lazy FP switch. */
-#pragma GCC target("general-regs-only")
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>

@@ -25,10 +25,8 @@
  * Channels: 0 the device's IRQ, 1 RX neighbour, 2 TX neighbour; protected
  * calls report its statistics (pride/stats.h: frames passed up and sent)
  * and its buffers (net/accounting.h).
+ * Built without FP/SIMD registers (the Makefile's build policy).
  */
-/* No FP/SIMD registers here (gcc would vectorise copies into them): they
- * are the clients', and each PD touching them costs a lazy FP switch. */
-#pragma GCC target("general-regs-only")
 #include <microkit.h>
 #include <net/accounting.h>
 

@@ -113,6 +113,32 @@ test_hostile_client() {
 }
 test_hostile_client
 
+# Serial console, timer and networking in one system (examples/console_net):
+# the console echoes a typed line while, in the same boot, client0 echoes
+# every UDP size from the host. Both classes' virtualisers run side by side.
+test_console_net() {
+    local sock=$OUT/console_net.sock log=$OUT/console_net.log port pid why
+    port=$(free_port DGRAM)
+    rm -f "$sock"
+    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none -monitor none \
+        -chardev "socket,id=console,path=$sock,server=on,wait=on" -serial chardev:console \
+        -global virtio-mmio.force-legacy=false \
+        -netdev "user,id=n0,hostfwd=udp:127.0.0.1:$port-10.0.2.15:1235" \
+        -device virtio-net-device,netdev=n0 \
+        -kernel "$BUILD/examples/console_net/console_net.img" </dev/null >"$log.qemu" 2>&1 &
+    pid=$!
+    why=$(timeout 60 python3 "$ROOT/tests/serial/session.py" "$sock" "$log" \
+        "expect:client0: ready at 10.0.2.15" "send:hello\\r" "expect:[console0] you typed: hello")
+    [ $? -eq 0 ] && pass console_net_console_echoes || fail console_net_console_echoes "${why:-?} (see $log)"
+    timeout 120 python3 "$ROOT/tests/net/echo_check.py" "$port" sizes |
+        sed "s/^\(PASS\|FAIL\): net_/\1: console_net_/" || fail console_net_sizes "checker failed"
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    grep -q 'pride: fault:' "$log" && fail console_net_no_fault "$(grep 'pride: fault:' "$log")" ||
+        pass console_net_no_fault
+}
+test_console_net
+
 # malformed_frames NAME IMAGE GUEST_MAC ECHO [PING_ADDRESS...]: boot IMAGE
 # on a TAP device in a private network namespace (deleted afterwards), ping
 # each PING_ADDRESS, send malformed frames, check that every echo service in

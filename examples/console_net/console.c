@@ -1,0 +1,1 @@
+../serial/echo.c

@@ -1,0 +1,1 @@
+../echo_server/echo.c

@@ -1,0 +1,1 @@
+../../components/net/accounting.c

@@ -1,0 +1,1 @@
+../../components/net/virt_tx.c

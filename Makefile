@@ -100,16 +100,21 @@ $(LIBPRIDE): $(LIBPRIDE_OBJS)
 	rm -f $@ && $(CROSS)ar rcs $@ $^
 
 # PD programs: each .c file in a system directory is one program,
-# <name>.elf. SYSTEM_PD_CFLAGS/SYSTEM_PD_LIBS come from the system
-# directory's system.mk, if any (see system_rules below).
+# <name>.elf, unless another program of the directory names it among its
+# further sources (see system_rules below). SYSTEM_PD_CFLAGS/SYSTEM_PD_LIBS
+# come from the system directory's system.mk; a program's further sources
+# are compiled with its flags (make passes them on) and linked in.
 PD_LINK := $(CRT0) $(LIBPRIDE) $(LIBMICROKIT) libmicrokit/microkit.ld
 define pd_program_recipe
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(PD_POLICY_CFLAGS) $(SYSTEM_PD_CFLAGS) -MF $@.d -MT $@ $(TARGET_LDFLAGS) -T libmicrokit/microkit.ld -o $@ \
-	    $(CRT0) $< $(SYSTEM_PD_LIBS) $(LIBPRIDE) $(LIBMICROKIT) -lgcc
+	    $(CRT0) $< $(filter-out $(CRT0),$(filter %.o,$^)) $(SYSTEM_PD_LIBS) $(LIBPRIDE) $(LIBMICROKIT) -lgcc
 endef
 $(BUILD)/%.elf: %.c $(PD_LINK) Makefile
 	$(pd_program_recipe)
+$(BUILD)/%.o: %.c Makefile
+	@mkdir -p $(@D)
+	$(TCC) $(PD_CFLAGS) $(PD_POLICY_CFLAGS) $(SYSTEM_PD_CFLAGS) -c -o $@ $<
 # Drivers (drivers/<class>/<device>/<file>.c) and components
 # (components/<class>/<name>.c) are found by every system through the build
 # tool's search path; their ELF names carry their class, so that one system
@@ -130,11 +135,15 @@ SHARED_ELFS := $(foreach s,$(SHARED_SRCS),$(call shared_elf,$(s)))
 SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
 
 # Systems: every directory with a <name>.system under examples/, bench/ and
-# tests/systems/. A system directory may have a system.mk setting
-# <dir>_PD_CFLAGS and <dir>_PD_LIBS for its programs (e.g. $(LWIP_CFLAGS) and
-# $(LWIP_LIBS) from lib/lwip/lwip.mk); the archives among those libraries
-# become prerequisites. Both are expanded late (secondary expansion), since
-# the lib/*/*.mk fragments that define them are read at the end of this file.
+# tests/systems/. A system directory may have a system.mk setting, for a
+# program <prog> of it:
+#     <dir>/<prog>_CFLAGS, <dir>/<prog>_LIBS   its own flags and libraries
+#                       (e.g. $(LWIP_CFLAGS) and $(LWIP_LIBS) from lib/lwip/lwip.mk)
+#     <dir>/<prog>_SRCS  its further sources in the directory (not programs)
+# and <dir>_PD_CFLAGS, <dir>_PD_LIBS for every program of the directory.
+# The archives among the libraries become prerequisites. All are expanded
+# late (secondary expansion), since the lib/*/*.mk fragments that define them
+# are read at the end of this file.
 # Systems under bench/ boot the benchmark kernel, the others the debug
 # kernel; every example also gets <name>-release.img with the release kernel
 # (make run CONFIG=release boots it).
@@ -145,16 +154,26 @@ system_config = $(if $(filter bench/%,$(1)),benchmark,debug)
 .SECONDEXPANSION:
 # system_image DIR IMAGE CONFIG: IMAGE of DIR's system with CONFIG's kernel.
 define system_image
-$(2): $(1)/$(notdir $(1)).system $(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)) \
+$(2): $(1)/$(notdir $(1)).system $(call system_elfs,$(1)) \
         $(SHARED_ELFS) $(call kernel_elf,$(3)) $(PRIDE)
 	$(PRIDE) build $$< -o $$@ --kernel $(call kernel_elf,$(3)) $(BUILD)/$(1) $(SHARED_DIRS)
 endef
+# The programs of a system directory, and their ELF files.
+further_srcs = $(foreach p,$(patsubst $(1)/%.c,%,$(wildcard $(1)/*.c)),$(addprefix $(1)/,$($(1)/$(p)_SRCS)))
+system_programs = $(patsubst $(1)/%.c,%,$(filter-out $(call further_srcs,$(1)),$(wildcard $(1)/*.c)))
+system_elfs = $(patsubst %,$(BUILD)/$(1)/%.elf,$(call system_programs,$(1)))
+# program_rules DIR PROG
+define program_rules
+$(BUILD)/$(1)/$(2).elf: SYSTEM_PD_CFLAGS = $$($(1)_PD_CFLAGS) $$($(1)/$(2)_CFLAGS)
+$(BUILD)/$(1)/$(2).elf: SYSTEM_PD_LIBS = $$($(1)/$(2)_LIBS) $$($(1)_PD_LIBS)
+$(BUILD)/$(1)/$(2).elf: $(patsubst %.c,$(BUILD)/$(1)/%.o,$($(1)/$(2)_SRCS)) \
+        $$$$(filter %.a,$$$$($(1)/$(2)_LIBS) $$$$($(1)_PD_LIBS))
+$(BUILD)/$(1)/$(2).elf $(patsubst %.c,$(BUILD)/$(1)/%.o,$($(1)/$(2)_SRCS)): $(wildcard $(1)/system.mk)
+endef
 define system_rules
 -include $(1)/system.mk
-$(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): SYSTEM_PD_CFLAGS = $$($(1)_PD_CFLAGS)
-$(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): SYSTEM_PD_LIBS = $$($(1)_PD_LIBS)
-$(patsubst %.c,$(BUILD)/%.elf,$(wildcard $(1)/*.c)): $$$$(filter %.a,$$$$($(1)_PD_LIBS))
-$(call system_image,$(1),$(BUILD)/$(1)/$(notdir $(1)).img,$(call system_config,$(1)))
+$$(foreach p,$$(call system_programs,$(1)),$$(eval $$(call program_rules,$(1),$$(p))))
+$$(eval $$(call system_image,$(1),$(BUILD)/$(1)/$(notdir $(1)).img,$(call system_config,$(1))))
 endef
 $(foreach d,$(SYSTEM_DIRS),$(eval $(call system_rules,$(d))))
 $(foreach d,$(EXAMPLE_DIRS),$(eval $(call system_image,$(d),$(BUILD)/$(d)/$(notdir $(d))-release.img,release)))

@@ -23,7 +23,7 @@
 #include "net_config.h"
 
 #define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
-#define SURVEYS 3
+#define SURVEYS 8
 #define RX_BUFFERS (NET_RX_DMA_SIZE / NET_BUFFER_SIZE)
 #define CLIENT_BUFFERS (NET_CLIENT_REGION_SIZE / NET_BUFFER_SIZE)
 _Static_assert(RX_BUFFERS <= NET_POOL_MAX_BUFFERS && CLIENT_BUFFERS <= NET_POOL_MAX_BUFFERS,

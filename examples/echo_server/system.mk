@@ -1,6 +1,7 @@
 # The clients link picolibc and lwIP; every program here sees net_config.h.
-examples/echo_server_PD_CFLAGS = $(LWIP_CFLAGS) -Iexamples/echo_server
-examples/echo_server_PD_LIBS   = $(LWIP_LIBS)
+examples/echo_server_PD_CFLAGS = -Iexamples/echo_server
+examples/echo_server/echo_CFLAGS = $(LWIP_CFLAGS)
+examples/echo_server/echo_LIBS   = $(LWIP_LIBS)
 # make run: the network device, and each client's ports forwarded from the
 # same port numbers on 127.0.0.1 (and nowhere else) on the host.
 examples/echo_server_QEMU_ARGS = -global virtio-mmio.force-legacy=false \

@@ -136,6 +136,20 @@ test_console_net() {
     wait "$pid" 2>/dev/null
     grep -q 'pride: fault:' "$log" && fail console_net_no_fault "$(grep 'pride: fault:' "$log")" ||
         pass console_net_no_fault
+    # Flags are per program: only the lwIP clients were compiled for picolibc
+    # (whose flags include -ftls-model, which gcc records in the debug info).
+    local dir=$BUILD/examples/console_net prog libc_units
+    for prog in console echo net_copier; do
+        libc_units=$(aarch64-linux-gnu-readelf --debug-dump=info "$dir/$prog.elf" 2>/dev/null |
+            grep DW_AT_producer | grep -c 'ftls-model')
+        local want_libc=0
+        [ "$prog" = echo ] && want_libc=1
+        if [ $((libc_units > 0)) -eq "$want_libc" ]; then
+            pass "console_net_flags_of_$prog"
+        else
+            fail "console_net_flags_of_$prog" "$libc_units units compiled with picolibc's flags"
+        fi
+    done
 }
 test_console_net
 

@@ -10,10 +10,9 @@
  * Its channels follow the roles in net/holdings.h (driver, virtualisers,
  * copier i, client i); any other PD it may call (the timer driver) is
  * asked for its statistics only. It runs at the lowest priority, so every
- * other PD is between events when asked; but a buffer that moves between
- * two questions shows up missing or twice, so an incomplete survey is
- * repeated, up to SURVEYS times: a buffer really lost stays lost in every
- * one. Built per system.
+ * other PD is between events when asked; a pool found incomplete is asked
+ * again, up to POOL_TRIES times (net/holdings.h), since a buffer moving
+ * between two questions shows up missing or twice. Built per system.
  */
 #include <microkit.h>
 #include <pride_debug.h>
@@ -23,7 +22,7 @@
 #include "net_config.h"
 
 #define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
-#define SURVEYS 8
+#define POOL_TRIES 4
 #define RX_BUFFERS (NET_RX_DMA_SIZE / NET_BUFFER_SIZE)
 #define CLIENT_BUFFERS (NET_CLIENT_REGION_SIZE / NET_BUFFER_SIZE)
 _Static_assert(RX_BUFFERS <= NET_POOL_MAX_BUFFERS && CLIENT_BUFFERS <= NET_POOL_MAX_BUFFERS,
@@ -36,6 +35,9 @@ static const char *const pool_names[NET_POOL_KINDS] = {"rx_dma", "client_rx of "
                                                        "lent to the copier of ", "lent"};
 static char names[MICROKIT_MAX_CHANNELS][PRIDE_STATS_NAME_SIZE]; /* as each PD answered */
 static unsigned buffers_held, buffers_expected;                  /* whole pools only */
+/* The pool last reported and what it added, taken back if it is tried again. */
+static struct net_query last_pool = {NET_POOL_KINDS, 0, 0, 0};
+static unsigned last_held, last_expected;
 
 static void put_count(const char *before, unsigned n, const char *after)
 {
@@ -71,6 +73,12 @@ static bool ask(void *ctx, unsigned ch, const struct net_query *q, struct net_se
 static void begin(void *ctx, const struct net_query *q)
 {
     (void)ctx;
+    if (q->kind == last_pool.kind && q->client == last_pool.client) { /* tried again */
+        buffers_held -= last_held;
+        buffers_expected -= last_expected;
+    }
+    last_pool = *q;
+    last_held = last_expected = 0;
     microkit_dbg_puts("net: buffers: ");
     microkit_dbg_puts(pool_names[q->kind]);
     if (q->kind != NET_POOL_RX_DMA)
@@ -91,24 +99,24 @@ static void end(void *ctx, const struct net_query *q, const struct net_pool_repo
         put_count(", ", r->stray, " not lent");
     microkit_dbg_puts("\n");
     if (q->kind != NET_POOL_SHARES) {
-        buffers_held += r->held;
-        buffers_expected += r->expected;
+        last_held = r->held;
+        last_expected = r->expected;
+        buffers_held += last_held;
+        buffers_expected += last_expected;
     }
 }
 
 static void report(void)
 {
-    static const struct net_accounting accounting = {ask, begin, end, 0};
+    static const struct net_accounting accounting = {ask, begin, end, 0, POOL_TRIES};
     uint64_t tx_base[NUM_CLIENTS];
     for (unsigned i = 0; i < NUM_CLIENTS; i++)
         tx_base[i] = *net_tx_region_paddr[i];
     const struct net_system system = {NUM_CLIENTS, rx_buffers_paddr, RX_BUFFERS, CLIENT_BUFFERS, tx_base};
     print_stats();
-    bool complete = false;
-    for (unsigned survey = 0; survey < SURVEYS && !complete; survey++) {
-        buffers_held = buffers_expected = 0;
-        complete = net_check_system(&accounting, &system);
-    }
+    buffers_held = buffers_expected = 0;
+    last_pool.kind = NET_POOL_KINDS;
+    bool complete = net_check_system(&accounting, &system);
     put_count("net: buffers in all: ", buffers_held, "");
     put_count(" of ", buffers_expected, complete ? ": all accounted for\n" : ": NOT all accounted for\n");
 }

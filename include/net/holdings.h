@@ -115,12 +115,16 @@ static inline bool net_pool_complete(const struct net_pool_report *r)
 
 /* How the check reaches the PDs: ask sends q to the PD at the other end of
  * channel and, if it answered in kind, fills in its set; begin and end
- * frame each pool's questions (for printing). */
+ * frame each pool's questions (for printing). In a live system a buffer
+ * that moves between two questions shows up missing or twice, so a pool
+ * found incomplete is asked again, up to tries times in all (0 counts as
+ * 1): a buffer really lost or doubled stays so in every try. */
 struct net_accounting {
     bool (*ask)(void *ctx, unsigned channel, const struct net_query *q, struct net_set *answer);
     void (*begin)(void *ctx, const struct net_query *q);
     void (*end)(void *ctx, const struct net_query *q, const struct net_pool_report *r);
     void *ctx;
+    unsigned tries;
 };
 
 /* Asks each of a pool's possible holders, and compares what they hold
@@ -180,12 +184,21 @@ static inline unsigned net_account_client(const struct net_system *s, unsigned c
     return NET_ACCOUNT_FIRST_COPIER + s->clients + client;
 }
 
+static inline unsigned net_tries(const struct net_accounting *a)
+{
+    return a->tries ? a->tries : 1;
+}
+
 /* A pool of whole buffers, which its holders must share out exactly. */
 static inline bool net_check_whole(const struct net_accounting *a, struct net_query q,
                                    const unsigned *holders, unsigned n)
 {
     struct net_set all = net_set_first(q.buffers);
-    struct net_pool_report r = net_check_pool(a, &q, holders, n, &all);
+    struct net_pool_report r;
+    unsigned tries = net_tries(a);
+    do
+        r = net_check_pool(a, &q, holders, n, &all);
+    while (!net_pool_complete(&r) && --tries);
     return net_pool_complete(&r);
 }
 
@@ -197,10 +210,15 @@ static inline bool net_check_loans(const struct net_accounting *a, const struct 
     struct net_query lent = {NET_POOL_LENT, client, s->rx_dma_base, s->rx_buffers};
     struct net_query shares = {NET_POOL_SHARES, client, s->rx_dma_base, s->rx_buffers};
     const unsigned holders[] = {net_account_copier(client), NET_ACCOUNT_VIRT_RX};
-    struct net_set expected = {{0}};
-    bool recorded = a->ask(a->ctx, NET_ACCOUNT_VIRT_RX, &lent, &expected);
-    struct net_pool_report r = net_check_pool(a, &shares, holders, 2, &expected);
-    return recorded && net_pool_complete(&r);
+    bool complete;
+    unsigned tries = net_tries(a);
+    do {
+        struct net_set expected = {{0}};
+        bool recorded = a->ask(a->ctx, NET_ACCOUNT_VIRT_RX, &lent, &expected);
+        struct net_pool_report r = net_check_pool(a, &shares, holders, 2, &expected);
+        complete = recorded && net_pool_complete(&r);
+    } while (!complete && --tries);
+    return complete;
 }
 
 static inline bool net_check_client(const struct net_accounting *a, const struct net_system *s,

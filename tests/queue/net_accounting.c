@@ -10,7 +10,9 @@
  * was lent and dropped (the RX virtualiser still records the loan, the
  * copier does not report it), a buffer counted twice while another is
  * lost (the counts still add up), a stray report, a PD that does not
- * answer. net_hold and net_hold_waiting are checked through real queues.
+ * answer; and that asking a pool again settles a buffer caught moving but
+ * never hides a loss. net_hold and net_hold_waiting are checked through
+ * real queues.
  *
  * Prints one "PASS: net_accounting_<case>" or "FAIL: ..." line per case.
  */
@@ -44,6 +46,8 @@ static struct model {
     unsigned silent;            /* a channel that never answers (0: none) */
     unsigned twice_channel;     /* a channel that also reports ... */
     uint32_t twice_kind, twice_client, twice_index; /* ... this buffer of this pool */
+    unsigned twice_for;         /* in its first twice_for answers only (0: in all): moving */
+    unsigned twice_answers;
 } m;
 
 static void mark(struct net_set *s, unsigned i) { s->bits[i / 64] |= 1ull << (i % 64); }
@@ -106,7 +110,8 @@ static bool model_ask(void *ctx, unsigned channel, const struct net_query *q, st
     if (channel == m.silent)
         return false;
     answer_role(channel, q, s);
-    if (channel == m.twice_channel && q->kind == m.twice_kind && q->client == m.twice_client)
+    if (channel == m.twice_channel && q->kind == m.twice_kind && q->client == m.twice_client &&
+        (!m.twice_for || m.twice_answers++ < m.twice_for))
         mark(s, m.twice_index);
     return true;
 }
@@ -121,7 +126,8 @@ static void end(void *ctx, const struct net_query *q, const struct net_pool_repo
     last[q->kind][q->client] = *r;
 }
 
-static const struct net_accounting accounting = {model_ask, begin, end, NULL};
+static const struct net_accounting accounting = {model_ask, begin, end, NULL, 0};
+static const struct net_accounting patient = {model_ask, begin, end, NULL, 4};
 
 /* A quiet, correct echo server: receive buffers spread over the driver and
  * the way to the copiers, a broadcast lent to both copiers (one has copied
@@ -196,6 +202,34 @@ static void test_compensating_errors_detected(void)
     CHECK(net_pool_complete(&last[NET_POOL_TX][0]));
 }
 
+/* A buffer caught on its way from the TX virtualiser to its client is
+ * counted by both in the first try only: a second try settles it, while a
+ * single try calls the pool incomplete. */
+static void test_moving_buffer_settles(void)
+{
+    quiet_system();
+    m.twice_channel = NET_ACCOUNT_FIRST_COPIER + CLIENTS; /* client 0 ... */
+    m.twice_kind = NET_POOL_TX;
+    m.twice_index = 1; /* ... also claims buffer 1, which the TX virtualiser holds */
+    m.twice_for = 1;
+    CHECK(!net_check_system(&accounting, &echo_server));
+    m.twice_answers = 0;
+    CHECK(net_check_system(&patient, &echo_server));
+    CHECK(net_pool_complete(&last[NET_POOL_TX][0]));
+}
+
+/* Trying again does not hide a loss: every try finds it. */
+static void test_retries_keep_loss(void)
+{
+    quiet_system();
+    m.tx[0][7] = NOWHERE;
+    asked = 0;
+    CHECK(!net_check_system(&patient, &echo_server));
+    CHECK(last[NET_POOL_TX][0].missing == 1);
+    /* the quiet count, plus three more tries of client 0's tx (3 questions each) */
+    CHECK(asked == 2 + CLIENTS * (2 + 3 + 1 + 2) + 3 * 3);
+}
+
 /* A copier reports a share it was never lent. */
 static void test_stray_share_detected(void)
 {
@@ -253,6 +287,8 @@ int main(void)
 {
     RUN(quiet_system_complete);
     RUN(copier_loss_detected);
+    RUN(moving_buffer_settles);
+    RUN(retries_keep_loss);
     RUN(broadcast_loss_detected);
     RUN(compensating_errors_detected);
     RUN(stray_share_detected);

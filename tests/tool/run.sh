@@ -338,7 +338,7 @@ expect_status tool/graph/unwritable 1 $? "cannot write"
 # The PNG check must be able to fail: on a blank picture and a nearly blank one.
 # png_check_rejects NAME DOTS: PASS if a white PNG with DOTS dark pixels fails the check
 png_check_rejects() {
-    python3 "$HERE/graph_check.py" blank "$GRAPH/blank.png" 1600 1200 "$2"
+    python3 "$HERE/graph_check.py" blank "$GRAPH/blank.png" 1600 1500 "$2"
     if python3 "$HERE/graph_check.py" png "$GRAPH/blank.png" >/dev/null; then
         fail "$1" "a white PNG with $2 dark pixels passed"
     else
@@ -376,7 +376,7 @@ elif [ ! -s "$ECHO_SVG" ]; then
     fail tool/graph/browser "$ECHO_SVG was not drawn"
 else
     rm -f "$GRAPH/echo.png"
-    if browser "$GRAPH/screenshot.out" 60 --screenshot="$GRAPH/echo.png" --window-size=1600,1200 \
+    if browser "$GRAPH/screenshot.out" 60 --screenshot="$GRAPH/echo.png" --window-size=1600,1500 \
             "file://$ECHO_SVG" && [ -s "$GRAPH/echo.png" ]; then
         graph_check tool/graph/browser/render png "$GRAPH/echo.png"
     else

@@ -119,9 +119,9 @@ $(BUILD)/%.o: %.c Makefile
 # (components/<class>/<name>.c) are found by every system through the build
 # tool's search path; their ELF names carry their class, so that one system
 # can use components of several classes: drivers/serial/pl011 builds
-# serial_pl011.elf, components/net/virt_rx.c net_virt_rx.elf. Those that
-# include a system's net_config.h are built per system instead (the system
-# directory links to their source, as net_<name>.c).
+# serial_pl011.elf, components/net/virt_rx.c net_virt_rx.elf. Each is
+# built once and learns its system from its config struct, which the tool
+# fills (include/pride/config.h).
 words_of = $(subst /, ,$(1))
 shared_elf = $(BUILD)/$(dir $(1))$(word 2,$(call words_of,$(1)))_$(if $(filter drivers/%,$(1)),$\
              $(word 3,$(call words_of,$(1))),$(basename $(notdir $(1)))).elf
@@ -129,7 +129,7 @@ define shared_program
 $(call shared_elf,$(1)): $(1) $(PD_LINK) Makefile
 	$$(pd_program_recipe)
 endef
-SHARED_SRCS := $(shell grep -L '"net_config.h"' $(wildcard drivers/*/*/*.c components/*/*.c))
+SHARED_SRCS := $(wildcard drivers/*/*/*.c components/*/*.c)
 $(foreach s,$(SHARED_SRCS),$(eval $(call shared_program,$(s))))
 SHARED_ELFS := $(foreach s,$(SHARED_SRCS),$(call shared_elf,$(s)))
 SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
@@ -140,27 +140,35 @@ SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
 #     <dir>/<prog>_CFLAGS, <dir>/<prog>_LIBS   its own flags and libraries
 #                       (e.g. $(LWIP_CFLAGS) and $(LWIP_LIBS) from lib/lwip/lwip.mk)
 #     <dir>/<prog>_SRCS  its further sources in the directory (not programs)
-# and <dir>_PD_CFLAGS, <dir>_PD_LIBS for every program of the directory.
+# and <dir>_PD_CFLAGS, <dir>_PD_LIBS for every program of the directory;
+# <dir>_PROGRAMS lists programs whose source is another directory's, as
+# <prog>=<path>.c (built here, with this directory's flags).
 # The archives among the libraries become prerequisites. All are expanded
 # late (secondary expansion), since the lib/*/*.mk fragments that define them
 # are read at the end of this file.
+# A directory without a .system file of its own names another's with
+# <dir>_SYSTEM (the benchmark of an example).
 # Systems under bench/ boot the benchmark kernel, the others the debug
 # kernel; every example also gets <name>-release.img with the release kernel
 # (make run CONFIG=release boots it).
-SYSTEM_DIRS := $(patsubst %/,%,$(dir $(wildcard examples/*/*.system bench/*/*.system \
-                                                 tests/systems/*/*.system)))
+SYSTEM_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard examples/*/*.system bench/*/*.system \
+                   tests/systems/*/*.system bench/*/system.mk tests/systems/*/system.mk))))
 EXAMPLE_DIRS := $(filter examples/%,$(SYSTEM_DIRS))
 system_config = $(if $(filter bench/%,$(1)),benchmark,debug)
 .SECONDEXPANSION:
 # system_image DIR IMAGE CONFIG: IMAGE of DIR's system with CONFIG's kernel.
+system_file = $(or $($(1)_SYSTEM),$(1)/$(notdir $(1)).system)
 define system_image
-$(2): $(1)/$(notdir $(1)).system $(call system_elfs,$(1)) \
+$(2): $(call system_file,$(1)) $(call system_elfs,$(1)) \
         $(SHARED_ELFS) $(call kernel_elf,$(3)) $(PRIDE)
 	$(PRIDE) build $$< -o $$@ --kernel $(call kernel_elf,$(3)) $(BUILD)/$(1) $(SHARED_DIRS)
 endef
 # The programs of a system directory, and their ELF files.
 further_srcs = $(foreach p,$(patsubst $(1)/%.c,%,$(wildcard $(1)/*.c)),$(addprefix $(1)/,$($(1)/$(p)_SRCS)))
-system_programs = $(patsubst $(1)/%.c,%,$(filter-out $(call further_srcs,$(1)),$(wildcard $(1)/*.c)))
+local_programs = $(patsubst $(1)/%.c,%,$(filter-out $(call further_srcs,$(1)),$(wildcard $(1)/*.c)))
+borrowed_programs = $(foreach p,$($(1)_PROGRAMS),$(firstword $(subst =, ,$(p))))
+borrowed_source = $(lastword $(subst =, ,$(filter $(2)=%,$($(1)_PROGRAMS))))
+system_programs = $(call local_programs,$(1)) $(call borrowed_programs,$(1))
 system_elfs = $(patsubst %,$(BUILD)/$(1)/%.elf,$(call system_programs,$(1)))
 # program_rules DIR PROG
 define program_rules
@@ -170,9 +178,14 @@ $(BUILD)/$(1)/$(2).elf: $(patsubst %.c,$(BUILD)/$(1)/%.o,$($(1)/$(2)_SRCS)) \
         $$$$(filter %.a,$$$$($(1)/$(2)_LIBS) $$$$($(1)_PD_LIBS))
 $(BUILD)/$(1)/$(2).elf $(patsubst %.c,$(BUILD)/$(1)/%.o,$($(1)/$(2)_SRCS)): $(wildcard $(1)/system.mk)
 endef
+define borrowed_rule
+$(BUILD)/$(1)/$(2).elf: $(call borrowed_source,$(1),$(2)) $(PD_LINK) Makefile
+	$$(pd_program_recipe)
+endef
 define system_rules
 -include $(1)/system.mk
 $$(foreach p,$$(call system_programs,$(1)),$$(eval $$(call program_rules,$(1),$$(p))))
+$$(foreach p,$$(call borrowed_programs,$(1)),$$(eval $$(call borrowed_rule,$(1),$$(p))))
 $$(eval $$(call system_image,$(1),$(BUILD)/$(1)/$(notdir $(1)).img,$(call system_config,$(1))))
 endef
 $(foreach d,$(SYSTEM_DIRS),$(eval $(call system_rules,$(d))))
@@ -188,8 +201,8 @@ images: $(IMAGES)
 # (gcc would vectorise copies into them): they are the clients', and each PD
 # touching them costs a lazy FP switch. (private: not passed on to the
 # libraries these programs link.)
-GENERAL_REGS_ONLY_ELFS := $(call shared_elf,drivers/net/virtio/virtio_net.c) \
-    $(foreach d,$(SYSTEM_DIRS),$(addprefix $(BUILD)/$(d)/,net_virt_rx.elf net_virt_tx.elf net_copier.elf))
+GENERAL_REGS_ONLY_ELFS := $(foreach s,drivers/net/virtio/virtio_net.c components/net/virt_rx.c \
+    components/net/virt_tx.c components/net/copier.c,$(call shared_elf,$(s)))
 $(GENERAL_REGS_ONLY_ELFS): private PD_POLICY_CFLAGS := -mgeneral-regs-only
 
 CONFIG ?= debug

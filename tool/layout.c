@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tool.h"
+#include "pride/config.h"
 
 #define PTES 512
 #define NO_PAGE SIZE_MAX
@@ -314,6 +315,38 @@ static void patch_value(struct pd_image *pi, const char *sym, uint64_t value,
     patch_bytes(pi, sym, s.value, bytes, width, line);
 }
 
+static void read_bytes(const struct pd_image *pi, const char *sym, uint64_t va, uint8_t *bytes,
+                       size_t n, int line)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t page = find_page(pi, va + i);
+        if (page == NO_PAGE)
+            fail_at(line, "symbol '%s' is not inside a loadable segment", sym);
+        bytes[i] = pi->data[page * PAGE_SIZE_SMALL + ((va + i) & 0xfff)];
+    }
+}
+
+/* The program's own header (magic, version) must be the one the system's
+ * struct was made for: anything else was built against another layout. */
+static void patch_config(struct pd_image *pi, const struct config_patch *cp)
+{
+    struct elf_sym s;
+    uint8_t header[sizeof(struct pride_config_header)];
+    if (!elf_symbol(&pi->elf, cp->symbol, &s))
+        fail_at(cp->line, "program image '%s' has no config '%s': not a program for this role",
+                pi->elf.path, cp->symbol);
+    if (s.size != cp->size || cp->size < sizeof(header))
+        fail_at(cp->line, "config '%s' in '%s' is %llu bytes, the system's is %zu: the program "
+                "was built against another version of its config header", cp->symbol,
+                pi->elf.path, (unsigned long long)s.size, cp->size);
+    read_bytes(pi, cp->symbol, s.value, header, sizeof(header), cp->line);
+    if (memcmp(header, cp->bytes, sizeof(header)))
+        fail_at(cp->line, "config '%s' in '%s' has another magic or version than the system's: "
+                "the program was built against another version of its config header",
+                cp->symbol, pi->elf.path);
+    patch_bytes(pi, cp->symbol, s.value, cp->bytes, cp->size, cp->line);
+}
+
 static void patch_program(struct pd_image *pi, const struct pd *pd)
 {
     struct elf_sym name;
@@ -345,6 +378,8 @@ static void patch_program(struct pd_image *pi, const struct pd *pd)
     for (size_t i = 0; i < pd->nsetvars; i++)
         patch_value(pi, pd->setvars[i].symbol, pd->setvars[i].mr->paddr, 8,
                     pd->setvars[i].line, true);
+    for (size_t i = 0; i < pd->nconfigs; i++)
+        patch_config(pi, &pd->configs[i]);
 }
 
 /* ---- page tables ---- */

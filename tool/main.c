@@ -299,7 +299,8 @@ static _Noreturn void usage(void)
             "usage: pride check <file.system>\n"
             "       pride build <file.system> -o <image.elf> [--kernel <kernel.elf>]\n"
             "                   [--verbose] [search-dir...]\n"
-            "       pride graph <file.system> -o <diagram.svg>\n");
+            "       pride graph <file.system> -o <diagram.svg>\n"
+            "       pride lower <file.system>\n");
     exit(2);
 }
 
@@ -371,6 +372,12 @@ int main(int argc, char **argv)
         if (argc != 3 || argv[2][0] == '-')
             usage();
         system_load(argv[2]);
+        return 0;
+    }
+    if (!strcmp(argv[1], "lower")) {
+        if (argc != 3 || argv[2][0] == '-')
+            usage();
+        xml_write(stdout, system_load(argv[2])->tree);
         return 0;
     }
     if (!strcmp(argv[1], "build"))

@@ -13,7 +13,7 @@
 
 /* ---- attribute helpers ---- */
 
-static const struct xml_attr *find_attr(const struct xml_node *n, const char *name)
+const struct xml_attr *find_attr(const struct xml_node *n, const char *name)
 {
     for (const struct xml_attr *a = n->attrs; a; a = a->next)
         if (!strcmp(a->name, name))
@@ -22,7 +22,7 @@ static const struct xml_attr *find_attr(const struct xml_node *n, const char *na
 }
 
 /* 'allowed' is a NULL-terminated list; anything else is a typo worth reporting. */
-static void check_attrs(const struct xml_node *n, const char *const *allowed)
+void check_attrs(const struct xml_node *n, const char *const *allowed)
 {
     for (const struct xml_attr *a = n->attrs; a; a = a->next) {
         const char *const *ok = allowed;
@@ -33,7 +33,7 @@ static void check_attrs(const struct xml_node *n, const char *const *allowed)
     }
 }
 
-static const struct xml_attr *required(const struct xml_node *n, const char *name)
+const struct xml_attr *required(const struct xml_node *n, const char *name)
 {
     const struct xml_attr *a = find_attr(n, name);
     if (!a)
@@ -41,7 +41,7 @@ static const struct xml_attr *required(const struct xml_node *n, const char *nam
     return a;
 }
 
-static const char *str_attr(const struct xml_node *n, const char *name, bool need)
+const char *str_attr(const struct xml_node *n, const char *name, bool need)
 {
     const struct xml_attr *a = need ? required(n, name) : find_attr(n, name);
     if (a && !a->value[0])
@@ -49,7 +49,7 @@ static const char *str_attr(const struct xml_node *n, const char *name, bool nee
     return a ? a->value : NULL;
 }
 
-static uint64_t num_value(const struct xml_attr *a, uint64_t min, uint64_t max)
+uint64_t num_value(const struct xml_attr *a, uint64_t min, uint64_t max)
 {
     uint64_t v;
     const char *why = parse_u64(a->value, &v);
@@ -62,14 +62,14 @@ static uint64_t num_value(const struct xml_attr *a, uint64_t min, uint64_t max)
     return v;
 }
 
-static uint64_t num_attr(const struct xml_node *n, const char *name, uint64_t def,
+uint64_t num_attr(const struct xml_node *n, const char *name, uint64_t def,
                          uint64_t min, uint64_t max)
 {
     const struct xml_attr *a = find_attr(n, name);
     return a ? num_value(a, min, max) : def;
 }
 
-static bool bool_attr(const struct xml_node *n, const char *name, bool def)
+bool bool_attr(const struct xml_node *n, const char *name, bool def)
 {
     const struct xml_attr *a = find_attr(n, name);
     if (!a)
@@ -82,7 +82,7 @@ static bool bool_attr(const struct xml_node *n, const char *name, bool def)
             a->value);
 }
 
-static int attr_line(const struct xml_node *n, const char *name)
+int attr_line(const struct xml_node *n, const char *name)
 {
     const struct xml_attr *a = find_attr(n, name);
     return a ? a->line : n->line;
@@ -96,7 +96,7 @@ static size_t count_children(const struct xml_node *n, const char *name)
     return count;
 }
 
-static void no_children(const struct xml_node *n)
+void no_children(const struct xml_node *n)
 {
     if (n->children)
         fail_at(n->children->line, "unknown element <%s> inside <%s>",
@@ -189,6 +189,35 @@ static void parse_setvar(const struct xml_node *n, struct setvar *sv)
     sv->mr_name = str_attr(n, "region_paddr", true);
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Pride's own element (what subsystem elements lower to; docs/tool.md). */
+static void parse_config(const struct xml_node *n, struct config_patch *cp)
+{
+    static const char *const attrs[] = { "symbol", "data", NULL };
+    check_attrs(n, attrs);
+    no_children(n);
+    cp->line = n->line;
+    cp->symbol = str_attr(n, "symbol", true);
+    const struct xml_attr *data = required(n, "data");
+    size_t len = strlen(data->value);
+    cp->size = len / 2;
+    cp->bytes = xcalloc(cp->size + 1, 1);
+    for (size_t i = 0; i < len; i++) {
+        int d = hex_digit(data->value[i]);
+        if (d < 0 || len % 2)
+            fail_at(data->line, "attribute 'data' must be pairs of lower-case hex digits");
+        cp->bytes[i / 2] = (uint8_t)(cp->bytes[i / 2] << 4 | d);
+    }
+}
+
 static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *parent);
 
 static void parse_pd_children(struct system *sys, const struct xml_node *n,
@@ -197,6 +226,7 @@ static void parse_pd_children(struct system *sys, const struct xml_node *n,
     pd->maps = xcalloc(count_children(n, "map"), sizeof(struct map));
     pd->irqs = xcalloc(count_children(n, "irq"), sizeof(struct irq));
     pd->setvars = xcalloc(count_children(n, "setvar"), sizeof(struct setvar));
+    pd->configs = xcalloc(count_children(n, "config"), sizeof(struct config_patch));
     for (const struct xml_node *c = n->children; c; c = c->next) {
         if (!strcmp(c->name, "program_image")) {
             static const char *const attrs[] = { "path", NULL };
@@ -213,6 +243,8 @@ static void parse_pd_children(struct system *sys, const struct xml_node *n,
             parse_irq(c, &pd->irqs[pd->nirqs++]);
         } else if (!strcmp(c->name, "setvar")) {
             parse_setvar(c, &pd->setvars[pd->nsetvars++]);
+        } else if (!strcmp(c->name, "config")) {
+            parse_config(c, &pd->configs[pd->nconfigs++]);
         } else if (!strcmp(c->name, "protection_domain")) {
             parse_pd(sys, c, pd);
         } else {
@@ -620,8 +652,10 @@ struct system *system_load(const char *path)
         fail_at(root->line, "root element must be <system>, not <%s>", root->name);
     static const char *const none[] = { NULL };
     check_attrs(root, none);
+    lower_system(root);
 
     struct system *sys = xcalloc(1, sizeof(*sys));
+    sys->tree = root;
     sys->path = path;
     sys->dir = dir_of(path);
     sys->line = root->line;

@@ -101,6 +101,54 @@ struct xml_node {
 
 /* Parses a whole document and returns its root element. */
 struct xml_node *xml_parse(const char *text, size_t len);
+/* Writes the tree as a document, one element per line, indented. */
+void xml_write(FILE *f, const struct xml_node *root);
+
+/* ---- system.c: attributes (every message names the attribute's line) ---- */
+
+const struct xml_attr *find_attr(const struct xml_node *n, const char *name);
+/* 'allowed' is NULL-terminated; any other attribute is an error. */
+void check_attrs(const struct xml_node *n, const char *const *allowed);
+const struct xml_attr *required(const struct xml_node *n, const char *name);
+const char *str_attr(const struct xml_node *n, const char *name, bool need);
+uint64_t num_value(const struct xml_attr *a, uint64_t min, uint64_t max);
+uint64_t num_attr(const struct xml_node *n, const char *name, uint64_t def, uint64_t min,
+                  uint64_t max);
+bool bool_attr(const struct xml_node *n, const char *name, bool def);
+int attr_line(const struct xml_node *n, const char *name);
+void no_children(const struct xml_node *n);
+
+/* ---- lower.c: subsystem elements become plain elements ---- */
+
+/* Replaces every subsystem element (<net>, ...) of the tree by the memory
+ * regions, maps, channels, IRQs and config structs it stands for. */
+void lower_system(struct xml_node *root);
+
+/* What a class's lowering (net.c, ...) builds with. Names of the
+ * generated elements start with the class's prefix; every generated
+ * element has the subsystem element's line. */
+struct lowering;
+/* The <protection_domain> named by attribute 'role' of 'sub' (NULL if the
+ * attribute is absent and optional). */
+struct xml_node *lower_pd(struct lowering *L, const struct xml_node *sub, const char *role,
+                          bool need);
+unsigned lower_priority(const struct xml_node *pd);
+const char *lower_pd_name(const struct xml_node *pd);
+/* A memory region of 'size' bytes; 'paddr' 0: placed by the tool. */
+void lower_region(struct lowering *L, const char *name, uint64_t size, uint64_t paddr);
+/* Maps region 'name' (of 'size' bytes) into pd at a fresh address: returns it. */
+uint64_t lower_map(struct lowering *L, struct xml_node *pd, const char *name, uint64_t size,
+                   const char *perms, bool cached);
+void lower_channel(struct lowering *L, struct xml_node *a, unsigned id_a, bool a_calls,
+                   struct xml_node *b, unsigned id_b);
+void lower_irq(struct lowering *L, struct xml_node *pd, unsigned intid, unsigned id);
+/* The bytes of a config struct for the program of pd (pride/config.h). */
+void lower_config(struct lowering *L, struct xml_node *pd, const char *symbol,
+                  const void *bytes, size_t size);
+int lower_line(const struct lowering *L);
+
+/* net.c */
+void lower_net(struct lowering *L, const struct xml_node *net);
 
 /* ---- system.c: the validated model ---- */
 
@@ -135,6 +183,14 @@ struct setvar {
     const char *symbol;
     const char *mr_name;
     struct mr *mr; /* resolved by validation */
+};
+
+/* A config struct's bytes for the program's symbol (pride/config.h). */
+struct config_patch {
+    int line;
+    const char *symbol;
+    uint8_t *bytes;
+    size_t size;
 };
 
 struct chan_end {
@@ -175,10 +231,13 @@ struct pd {
     size_t nirqs;
     struct setvar *setvars;
     size_t nsetvars;
+    struct config_patch *configs;
+    size_t nconfigs;
     struct id_use ids[PRIDE_MAX_CHANNELS];
 };
 
 struct system {
+    const struct xml_node *tree; /* lowered: plain elements only */
     const char *path;
     const char *dir; /* directory of the .system file */
     int line;        /* of <system> */

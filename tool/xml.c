@@ -254,3 +254,29 @@ struct xml_node *xml_parse(const char *text, size_t len)
         malformed(p.line, "unexpected content after the root element");
     return root;
 }
+
+/* ---- writing ---- */
+
+static void write_element(FILE *f, const struct xml_node *n, int depth)
+{
+    fprintf(f, "%*s<%s", 4 * depth, "", n->name);
+    for (const struct xml_attr *a = n->attrs; a; a = a->next) {
+        fprintf(f, " %s=\"", a->name);
+        put_xml_text(f, a->value);
+        fputc('"', f);
+    }
+    if (!n->children) {
+        fputs(" />\n", f);
+        return;
+    }
+    fputs(">\n", f);
+    for (const struct xml_node *c = n->children; c; c = c->next)
+        write_element(f, c, depth + 1);
+    fprintf(f, "%*s</%s>\n", 4 * depth, "", n->name);
+}
+
+void xml_write(FILE *f, const struct xml_node *root)
+{
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+    write_element(f, root, 0);
+}

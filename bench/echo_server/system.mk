@@ -1,4 +1,6 @@
-# The echo server built for benchmarking: clients answer an instruction-count query.
-bench/echo_server_PD_CFLAGS = -Ibench/echo_server
+# The echo server built for benchmarking: its system, with clients that
+# answer an instruction-count query.
+bench/echo_server_SYSTEM = examples/echo_server/echo_server.system
+bench/echo_server_PROGRAMS = echo=examples/echo_server/echo.c
 bench/echo_server/echo_CFLAGS = $(LWIP_CFLAGS) -DPRIDE_BENCH
 bench/echo_server/echo_LIBS   = $(LWIP_LIBS)

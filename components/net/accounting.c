@@ -12,24 +12,19 @@
  * asked for its statistics only. It runs at the lowest priority, so every
  * other PD is between events when asked; a pool found incomplete is asked
  * again, up to POOL_TRIES times (net/holdings.h), since a buffer moving
- * between two questions shows up missing or twice. Built per system.
+ * between two questions shows up missing or twice. Its system
+ * (net/config.h): the pools' DMA addresses and sizes, the clients' names.
  */
 #include <microkit.h>
 #include <pride_debug.h>
 #include <net/accounting.h>
 #include <net/config.h>
-#include <net/tx_regions.h>
-#include "net_config.h"
 
-#define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
 #define POOL_TRIES 4
-#define RX_BUFFERS (NET_RX_DMA_SIZE / NET_BUFFER_SIZE)
-#define CLIENT_BUFFERS (NET_CLIENT_REGION_SIZE / NET_BUFFER_SIZE)
-_Static_assert(RX_BUFFERS <= NET_POOL_MAX_BUFFERS && CLIENT_BUFFERS <= NET_POOL_MAX_BUFFERS,
-               "a pool's set must fit an answer");
-_Static_assert(NUM_CLIENTS <= NET_TX_REGIONS, "every client needs its transmit region's address");
 
-uint64_t rx_buffers_paddr; /* setvar region_paddr: the shared RX buffers */
+PRIDE_CONFIG(struct net_account_config, net_account_config, NET_ACCOUNT_MAGIC, NET_CONFIG_VERSION);
+static const struct net_account_config *config;
+static unsigned num_clients; /* the config's, within NET_MAX_CLIENTS */
 
 static const char *const pool_names[NET_POOL_KINDS] = {"rx_dma", "client_rx of ", "tx of ",
                                                        "lent to the copier of ", "lent"};
@@ -82,7 +77,7 @@ static void begin(void *ctx, const struct net_query *q)
     microkit_dbg_puts("net: buffers: ");
     microkit_dbg_puts(pool_names[q->kind]);
     if (q->kind != NET_POOL_RX_DMA)
-        microkit_dbg_puts(net_clients[q->client].name);
+        microkit_dbg_puts(config->client[q->client].name);
     microkit_dbg_puts(":");
 }
 
@@ -109,10 +104,11 @@ static void end(void *ctx, const struct net_query *q, const struct net_pool_repo
 static void report(void)
 {
     static const struct net_accounting accounting = {ask, begin, end, 0, POOL_TRIES};
-    uint64_t tx_base[NUM_CLIENTS];
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
-        tx_base[i] = *net_tx_region_paddr[i];
-    const struct net_system system = {NUM_CLIENTS, rx_buffers_paddr, RX_BUFFERS, CLIENT_BUFFERS, tx_base};
+    uint64_t tx_base[NET_MAX_CLIENTS];
+    for (unsigned i = 0; i < num_clients; i++)
+        tx_base[i] = config->client[i].tx_base;
+    const struct net_system system = {num_clients, config->rx_base, config->rx_buffers,
+                                      config->client_buffers, tx_base};
     print_stats();
     buffers_held = buffers_expected = 0;
     last_pool.kind = NET_POOL_KINDS;
@@ -123,6 +119,8 @@ static void report(void)
 
 void init(void)
 {
+    config = pride_config(&net_account_config);
+    num_clients = config->clients <= NET_MAX_CLIENTS ? config->clients : 0;
 }
 
 void notified(microkit_channel ch)

@@ -12,20 +12,22 @@
  * statistics (pride/stats.h: frames delivered to the client) and its
  * buffers (net/accounting.h): the client's it has waiting, and the shared
  * ones waiting for it, which confirm what the RX virtualiser lent it
- * (net/holdings.h). Built per system.
+ * (net/holdings.h). Its system (net/config.h): both pools and the queues.
  * Built without FP/SIMD registers (the Makefile's build policy).
  */
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>
-#include "net_config.h"
 
-#define VIRT 0
-#define CLIENT 1
+#define VIRT NET_COPIER_VIRT_CH
+#define CLIENT NET_COPIER_CLIENT_CH
 
-uint64_t rx_buffers, rx_buffers_paddr; /* the shared RX DMA buffers, read-only */
-uint64_t client_buffers;               /* the client's receive region */
-uint64_t virt_active_region, virt_free_region, client_free_region, client_active_region;
+PRIDE_CONFIG(struct net_copier_config, net_copier_config, NET_COPIER_MAGIC, NET_CONFIG_VERSION);
+
+/* From the config: the shared RX DMA buffers (read-only: mapped here, DMA
+ * address, size) and the client's receive region (mapped here, size). */
+static uint64_t rx_buffers, rx_buffers_paddr, rx_size;
+static uint64_t client_buffers, client_size;
 
 static struct ring_consumer from_virt, client_free;
 static struct ring_producer to_virt, to_client;
@@ -52,7 +54,7 @@ static void copy_frame(uint8_t *dst, const uint8_t *src, uint32_t length)
 static bool take_client_buffer(struct net_desc *empty)
 {
     while (net_take(&client_free, empty, &stats.bad_idx))
-        if (net_empty_taken(*empty, 0, NET_CLIENT_REGION_SIZE, &stats.bad_desc))
+        if (net_empty_taken(*empty, 0, client_size, &stats.bad_desc))
             return true;
     return false;
 }
@@ -74,7 +76,7 @@ static void copy_frames(void)
 {
     struct net_desc frame;
     while (net_take(&from_virt, &frame, &stats.bad_idx)) {
-        enum net_verdict verdict = net_frame_check(frame, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        enum net_verdict verdict = net_frame_check(frame, rx_buffers_paddr, rx_size);
         if (verdict == NET_DESC_OK)
             deliver(frame);
         else
@@ -97,10 +99,16 @@ static void serve(void)
 
 void init(void)
 {
-    ring_consumer_attach(&from_virt, (struct ring_shared *)virt_active_region, NET_QUEUE_CAPACITY);
-    ring_producer_attach(&to_virt, (struct ring_shared *)virt_free_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&client_free, (struct ring_shared *)client_free_region, NET_QUEUE_CAPACITY);
-    ring_producer_attach(&to_client, (struct ring_shared *)client_active_region, NET_QUEUE_CAPACITY);
+    const struct net_copier_config *c = pride_config(&net_copier_config);
+    rx_buffers = c->rx.vaddr;
+    rx_buffers_paddr = c->rx.base;
+    rx_size = (uint64_t)c->rx.buffers * NET_BUFFER_SIZE;
+    client_buffers = c->client.vaddr;
+    client_size = (uint64_t)c->client.buffers * NET_BUFFER_SIZE;
+    ring_consumer_attach(&from_virt, net_queue_at(c->virt_active), NET_QUEUE_CAPACITY);
+    ring_producer_attach(&to_virt, net_queue_at(c->virt_free), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&client_free, net_queue_at(c->client_free), NET_QUEUE_CAPACITY);
+    ring_producer_attach(&to_client, net_queue_at(c->client_active), NET_QUEUE_CAPACITY);
     /* Frames may be waiting already (we may start after the virtualiser):
      * a full pass, not just a request (tests/spin/net_demand_rx.pml). */
     serve();

@@ -14,30 +14,29 @@
  * Channels: 0 the driver; 1+i client i's copier. Protected calls report
  * its statistics (pride/stats.h: frames handed to copiers, a broadcast once
  * per copier) and its buffers, those out with copiers too, and what it lent
- * each copier (net/accounting.h, net/holdings.h). Built per system
- * (net_config.h gives the clients' MACs).
+ * each copier (net/accounting.h, net/holdings.h). Its system
+ * (net/config.h): the clients' MACs, the queues and the RX buffers.
  * Built without FP/SIMD registers (the Makefile's build policy).
  */
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>
-#include "net_config.h"
 
-#define DRIVER 0
-#define FIRST_CLIENT 1
-#define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
-#define RX_BUFFERS (NET_RX_DMA_SIZE / NET_BUFFER_SIZE)
+#define DRIVER NET_VIRT_DRIVER_CH
+#define FIRST_CLIENT NET_VIRT_FIRST_CLIENT_CH
 
-uint64_t rx_buffers;        /* setvar_vaddr: the RX DMA buffers, read-only */
-uint64_t rx_buffers_paddr;  /* setvar region_paddr: their DMA address */
-uint64_t driver_free_region, driver_active_region;
-uint64_t client_queues;     /* per client: to its copier, then from it */
+PRIDE_CONFIG(struct net_virt_rx_config, net_virt_rx_config, NET_VIRT_RX_MAGIC, NET_CONFIG_VERSION);
 
-static struct ring_producer driver_free, to_copier[NUM_CLIENTS];
-static struct ring_consumer driver_active, from_copier[NUM_CLIENTS];
-static uint8_t holders[RX_BUFFERS]; /* bit i: copier i holds the buffer */
-_Static_assert(NUM_CLIENTS <= 8, "holders is a byte");
-_Static_assert(RX_BUFFERS <= NET_QUEUE_CAPACITY, "the driver's free queue takes every buffer");
+/* From the config (the tool keeps both within the maxima below). */
+static unsigned num_clients, rx_buffers_count;
+static uint64_t rx_buffers, rx_buffers_paddr, rx_buffers_size; /* read-only here; DMA address */
+static uint8_t macs[NET_MAX_CLIENTS][6];
+
+static struct ring_producer driver_free, to_copier[NET_MAX_CLIENTS];
+static struct ring_consumer driver_active, from_copier[NET_MAX_CLIENTS];
+static uint8_t holders[NET_POOL_MAX_BUFFERS]; /* bit i: copier i holds the buffer */
+_Static_assert(NET_MAX_CLIENTS <= 8, "holders is a byte");
+_Static_assert(NET_POOL_MAX_BUFFERS <= NET_QUEUE_CAPACITY, "the driver's free queue takes every buffer");
 static struct pride_stats stats = {.unit = PRIDE_STATS_FRAMES};
 
 static unsigned index_of(uint64_t dma)
@@ -64,8 +63,8 @@ static void route(struct net_desc frame)
     const uint8_t *dst = (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr));
     bool group = dst[0] & 1; /* broadcast or multicast */
     uint8_t sent = 0;
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
-        if ((group || same_mac(dst, net_clients[i].mac)) &&
+    for (unsigned i = 0; i < num_clients; i++)
+        if ((group || same_mac(dst, macs[i])) &&
             net_give(&to_copier[i], frame, &stats.bad_idx))
             sent |= (uint8_t)(1u << i);
     holders[index_of(frame.offset)] = sent;
@@ -79,7 +78,7 @@ static void from_driver(void)
 {
     struct net_desc desc;
     while (net_take(&driver_active, &desc, &stats.bad_idx)) {
-        enum net_verdict verdict = net_frame_check(desc, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        enum net_verdict verdict = net_frame_check(desc, rx_buffers_paddr, rx_buffers_size);
         if (verdict == NET_DESC_OK && !holders[index_of(desc.offset)]) {
             route(desc);
             continue;
@@ -97,7 +96,7 @@ static void from_copier_i(unsigned i)
     const uint8_t copier = (uint8_t)(1u << i);
     struct net_desc desc;
     while (net_take(&from_copier[i], &desc, &stats.bad_idx)) {
-        enum net_verdict verdict = net_empty_check(desc, rx_buffers_paddr, NET_RX_DMA_SIZE);
+        enum net_verdict verdict = net_empty_check(desc, rx_buffers_paddr, rx_buffers_size);
         if (verdict == NET_DESC_NO_BUFFER || !(holders[index_of(desc.offset)] & copier)) {
             stats.bad_desc++;
             continue;
@@ -113,7 +112,7 @@ static void from_copier_i(unsigned i)
 
 static void from_copiers(void)
 {
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+    for (unsigned i = 0; i < num_clients; i++)
         from_copier_i(i);
 }
 
@@ -121,7 +120,7 @@ static bool may_sleep(void)
 {
     bool idle = ring_consumer_may_sleep(&driver_active);
     bool driver_waits = ring_consumer_waiting(&driver_free);
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+    for (unsigned i = 0; i < num_clients; i++)
         idle &= driver_waits ? ring_consumer_may_sleep(&from_copier[i])
                              : ring_consumer_available(&from_copier[i]) <= 0;
     return idle;
@@ -133,20 +132,36 @@ static void drain(void)
         from_driver();
         from_copiers();
     } while (!may_sleep());
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+    for (unsigned i = 0; i < num_clients; i++)
         if (ring_producer_must_signal(&to_copier[i]))
             microkit_deferred_notify(FIRST_CLIENT + i);
     if (ring_producer_must_signal(&driver_free))
         microkit_deferred_notify(DRIVER);
 }
 
+static void configure(void)
+{
+    const struct net_virt_rx_config *c = pride_config(&net_virt_rx_config);
+    num_clients = c->clients <= NET_MAX_CLIENTS ? c->clients : 0;
+    rx_buffers_count = c->rx.buffers <= NET_POOL_MAX_BUFFERS ? c->rx.buffers : 0;
+    rx_buffers = c->rx.vaddr;
+    rx_buffers_paddr = c->rx.base;
+    rx_buffers_size = (uint64_t)rx_buffers_count * NET_BUFFER_SIZE;
+    ring_producer_attach(&driver_free, net_queue_at(c->driver_free), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&driver_active, net_queue_at(c->driver_active), NET_QUEUE_CAPACITY);
+    for (unsigned i = 0; i < num_clients; i++) {
+        ring_producer_attach(&to_copier[i], net_queue_at(c->client[i].to_copier), NET_QUEUE_CAPACITY);
+        ring_consumer_attach(&from_copier[i], net_queue_at(c->client[i].from_copier), NET_QUEUE_CAPACITY);
+        for (unsigned b = 0; b < 6; b++)
+            macs[i][b] = c->client[i].mac[b];
+    }
+}
+
 void init(void)
 {
-    ring_producer_attach(&driver_free, (struct ring_shared *)driver_free_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&driver_active, (struct ring_shared *)driver_active_region, NET_QUEUE_CAPACITY);
-    net_pairs_attach(client_queues, NUM_CLIENTS, to_copier, from_copier);
+    configure();
     /* The driver gets every buffer to fill. */
-    for (uint64_t b = 0; b < RX_BUFFERS; b++)
+    for (uint64_t b = 0; b < rx_buffers_count; b++)
         give_back(rx_buffers_paddr + b * NET_BUFFER_SIZE);
     drain();
 }
@@ -160,7 +175,7 @@ void notified(microkit_channel ch)
 /* The buffers lent to any of the copiers in the mask. */
 static void hold_lent(struct net_holdings *h, uint8_t copiers)
 {
-    for (unsigned b = 0; b < RX_BUFFERS; b++)
+    for (unsigned b = 0; b < rx_buffers_count; b++)
         if (holders[b] & copiers)
             net_hold(h, rx_buffers_paddr + (uint64_t)b * NET_BUFFER_SIZE, h->query.base);
 }
@@ -173,10 +188,10 @@ static void hold(struct net_holdings *h)
     unsigned i = h->query.client;
     if (h->query.kind == NET_POOL_RX_DMA) {
         net_hold_waiting(h, &driver_active, h->query.base);
-        hold_lent(h, (uint8_t)((1u << NUM_CLIENTS) - 1));
-    } else if (h->query.kind == NET_POOL_LENT && i < NUM_CLIENTS) {
+        hold_lent(h, (uint8_t)((1u << num_clients) - 1));
+    } else if (h->query.kind == NET_POOL_LENT && i < num_clients) {
         hold_lent(h, (uint8_t)(1u << i));
-    } else if (h->query.kind == NET_POOL_SHARES && i < NUM_CLIENTS) {
+    } else if (h->query.kind == NET_POOL_SHARES && i < num_clients) {
         net_hold_waiting(h, &from_copier[i], h->query.base);
     }
 }
@@ -185,7 +200,7 @@ microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)ch;
     stats.passed = 0;
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+    for (unsigned i = 0; i < num_clients; i++)
         stats.passed += to_copier[i].tail; /* one descriptor published per frame handed on */
     return net_account_answer(msginfo, hold, &stats);
 }

@@ -12,34 +12,35 @@
  *
  * Channels: 0 the driver; 1+i client i. Protected calls report its
  * statistics (pride/stats.h: frames passed to the driver) and its buffers
- * (net/accounting.h). Built per system (net_config.h).
+ * (net/accounting.h). Its system (net/config.h): the queues and each
+ * client's transmit region.
  * Built without FP/SIMD registers (the Makefile's build policy).
  */
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>
-#include <net/tx_regions.h>
-#include "net_config.h"
 
-#define DRIVER 0
-#define FIRST_CLIENT 1
-#define NUM_CLIENTS (sizeof(net_clients) / sizeof(net_clients[0]))
+#define DRIVER NET_VIRT_DRIVER_CH
+#define FIRST_CLIENT NET_VIRT_FIRST_CLIENT_CH
 
-uint64_t driver_active_region, driver_free_region;
-uint64_t client_queues; /* per client: to it (free), then from it (active) */
-_Static_assert(NUM_CLIENTS <= NET_TX_REGIONS, "every client needs its transmit region's address");
+PRIDE_CONFIG(struct net_virt_tx_config, net_virt_tx_config, NET_VIRT_TX_MAGIC, NET_CONFIG_VERSION);
 
-static struct ring_producer driver_active, to_client[NUM_CLIENTS];
-static struct ring_consumer driver_free, from_client[NUM_CLIENTS];
+/* From the config: the clients, and each one's transmit region (DMA
+ * address and size; clients name its buffers by offset). */
+static unsigned num_clients;
+static uint64_t tx_base[NET_MAX_CLIENTS], tx_size[NET_MAX_CLIENTS];
+
+static struct ring_producer driver_active, to_client[NET_MAX_CLIENTS];
+static struct ring_consumer driver_free, from_client[NET_MAX_CLIENTS];
 static unsigned next_client;
 static struct pride_stats stats = {.unit = PRIDE_STATS_FRAMES};
 
 /* Client i's frame to the driver, at its DMA address: true if passed on. */
 static bool pass_on(unsigned i, struct net_desc desc)
 {
-    enum net_verdict verdict = net_frame_check(desc, 0, NET_CLIENT_REGION_SIZE);
+    enum net_verdict verdict = net_frame_check(desc, 0, tx_size[i]);
     if (verdict == NET_DESC_OK) {
-        desc.offset += *net_tx_region_paddr[i];
+        desc.offset += tx_base[i];
         net_give(&driver_active, desc, &stats.bad_idx);
         return true;
     }
@@ -53,11 +54,11 @@ static bool pass_on(unsigned i, struct net_desc desc)
 static void from_clients(void)
 {
     int64_t room = ring_producer_space(&driver_active);
-    bool moved = true;
+    bool moved = num_clients > 0;
     while (moved && room > 0) {
         moved = false;
-        for (unsigned k = 0; k < NUM_CLIENTS && room > 0; k++) {
-            unsigned i = (next_client + k) % NUM_CLIENTS;
+        for (unsigned k = 0; k < num_clients && room > 0; k++) {
+            unsigned i = (next_client + k) % num_clients;
             struct net_desc desc;
             if (!net_take(&from_client[i], &desc, &stats.bad_idx))
                 continue;
@@ -65,17 +66,17 @@ static void from_clients(void)
             if (pass_on(i, desc))
                 room--;
         }
-        next_client = (next_client + 1) % NUM_CLIENTS;
+        next_client = (next_client + 1) % num_clients;
     }
 }
 
-/* The client whose transmit region holds the buffer desc names (NUM_CLIENTS
+/* The client whose transmit region holds the buffer desc names (num_clients
  * if none does), and the verdict on desc there. */
 static unsigned owner_of(struct net_desc desc, enum net_verdict *verdict)
 {
     unsigned i = 0;
-    while (i < NUM_CLIENTS &&
-           (*verdict = net_empty_check(desc, *net_tx_region_paddr[i], NET_CLIENT_REGION_SIZE)) ==
+    while (i < num_clients &&
+           (*verdict = net_empty_check(desc, tx_base[i], tx_size[i])) ==
                NET_DESC_NO_BUFFER)
         i++;
     return i;
@@ -89,15 +90,15 @@ static void from_driver(void)
         unsigned i = owner_of(desc, &verdict);
         if (verdict != NET_DESC_OK)
             stats.bad_desc++;
-        if (i < NUM_CLIENTS)
-            net_give(&to_client[i], (struct net_desc){desc.offset - *net_tx_region_paddr[i], 0, 0},
+        if (i < num_clients)
+            net_give(&to_client[i], (struct net_desc){desc.offset - tx_base[i], 0, 0},
                      &stats.bad_idx);
     }
 }
 
 static bool clients_waiting(void)
 {
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
+    for (unsigned i = 0; i < num_clients; i++)
         if (ring_consumer_waiting(&to_client[i]))
             return true;
     return false;
@@ -109,7 +110,7 @@ static bool may_sleep(bool want_buffers)
                              : ring_consumer_available(&driver_free) <= 0;
     /* Without room at the driver, the driver's returns wake us, not clients. */
     if (ring_producer_space(&driver_active) > 0)
-        for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        for (unsigned i = 0; i < num_clients; i++)
             idle &= ring_consumer_may_sleep(&from_client[i]);
     return idle;
 }
@@ -120,7 +121,7 @@ static void drain(void)
     do {
         from_driver();
         from_clients();
-        for (unsigned i = 0; i < NUM_CLIENTS; i++)
+        for (unsigned i = 0; i < num_clients; i++)
             if (ring_producer_must_signal(&to_client[i]))
                 microkit_deferred_notify(FIRST_CLIENT + i);
         want_buffers = clients_waiting(); /* after answering those we could */
@@ -132,9 +133,16 @@ static void drain(void)
 
 void init(void)
 {
-    ring_producer_attach(&driver_active, (struct ring_shared *)driver_active_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&driver_free, (struct ring_shared *)driver_free_region, NET_QUEUE_CAPACITY);
-    net_pairs_attach(client_queues, NUM_CLIENTS, to_client, from_client);
+    const struct net_virt_tx_config *c = pride_config(&net_virt_tx_config);
+    num_clients = c->clients <= NET_MAX_CLIENTS ? c->clients : 0;
+    ring_producer_attach(&driver_active, net_queue_at(c->driver_active), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&driver_free, net_queue_at(c->driver_free), NET_QUEUE_CAPACITY);
+    for (unsigned i = 0; i < num_clients; i++) {
+        ring_producer_attach(&to_client[i], net_queue_at(c->client[i].to_client), NET_QUEUE_CAPACITY);
+        ring_consumer_attach(&from_client[i], net_queue_at(c->client[i].from_client), NET_QUEUE_CAPACITY);
+        tx_base[i] = c->client[i].tx.base;
+        tx_size[i] = (uint64_t)c->client[i].tx.buffers * NET_BUFFER_SIZE;
+    }
     drain();
 }
 
@@ -151,8 +159,8 @@ static void hold(struct net_holdings *h)
     if (h->query.kind != NET_POOL_TX)
         return;
     net_hold_waiting(h, &driver_free, h->query.base);
-    for (unsigned i = 0; i < NUM_CLIENTS; i++)
-        if (*net_tx_region_paddr[i] == h->query.base)
+    for (unsigned i = 0; i < num_clients; i++)
+        if (tx_base[i] == h->query.base)
             net_hold_waiting(h, &from_client[i], 0);
 }
 

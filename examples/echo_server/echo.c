@@ -1,12 +1,9 @@
 /*
- * An lwIP echo client: UDP and TCP echo on the address and ports its entry
- * in net_config.h gives (found by PD name). TCP echo keeps flow control end
- * to end: received data is acknowledged to the sender (tcp_recved) only
- * once it fits into the send buffer.
- *
- * Its buffers come from setvars: a region's address here, and the value
- * descriptors use for its first buffer (its DMA address when the neighbour
- * is the driver; left 0 when the neighbour uses offsets).
+ * An lwIP echo client: UDP echo on port 1235 and TCP echo on port 1236 at
+ * the address its config gives (net/config.h: MAC, static IPv4 address or
+ * DHCP, buffers and queues, as the system's <net> element says). TCP echo
+ * keeps flow control end to end: received data is acknowledged to the
+ * sender (tcp_recved) only once it fits into the send buffer.
  *
  * Diagnostics: a UDP datagram "pride-buffers?" makes the accounting PD, if
  * the system has one (channel 3), print where every network buffer is; the
@@ -24,18 +21,17 @@
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
 #include "netif/ethernet.h"
-#include "net_config.h"
+#include <net/config.h>
 
 #define TIMER 0
-#define NET_RX 1 /* the driver, or this client's copier */
-#define NET_TX 2 /* the driver, or the TX virtualiser */
-#define ACCOUNTING 3 /* optional: the buffer accounting PD */
+#define ACCOUNTING NET_CLIENT_STATS_CH /* optional: the buffer accounting PD */
+#define UDP_PORT 1235
+#define TCP_PORT 1236
 #define BUFFERS_QUERY "pride-buffers?"
 #define TICK_NS 50000000ull
 #define MAX_CONNECTIONS 8
 
-uint64_t rx_buffers, rx_buffers_base, tx_buffers, tx_buffers_base;
-uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
+PRIDE_CONFIG(struct net_client_config, net_client_config, NET_CLIENT_MAGIC, NET_CONFIG_VERSION);
 
 struct connection {
     bool used, closing;
@@ -188,7 +184,7 @@ static err_t tcp_echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_ABRT;
 }
 
-/* Address 0.0.0.0 in net_config.h: ask the network's DHCP server. */
+/* Address 0.0.0.0 in the config: ask the network's DHCP server. */
 static bool uses_dhcp(void)
 {
     return !(config->ip[0] | config->ip[1] | config->ip[2] | config->ip[3]);
@@ -203,54 +199,29 @@ static void announce(struct netif *n)
         return;
     announced = true;
     printf("%s: ready at %s%s, udp %u, tcp %u\n", microkit_name, ip4addr_ntoa(netif_ip4_addr(n)),
-           uses_dhcp() ? " (dhcp)" : "", config->udp_port, config->tcp_port);
+           uses_dhcp() ? " (dhcp)" : "", UDP_PORT, TCP_PORT);
 #ifdef PRIDE_BENCH
     printf("%s: boot_to_ready_insns %lu\n", microkit_name, (unsigned long)pride_instructions_retired());
 #endif
 }
 
-static const struct net_client_config *my_config(void)
-{
-    for (unsigned i = 0; i < sizeof(net_clients) / sizeof(net_clients[0]); i++) {
-        const char *a = net_clients[i].name, *b = microkit_name;
-        while (*a && *a == *b)
-            a++, b++;
-        if (*a == *b)
-            return &net_clients[i];
-    }
-    return NULL;
-}
-
 static void start_servers(void)
 {
     struct udp_pcb *udp = udp_new();
-    udp_bind(udp, IP_ADDR_ANY, config->udp_port);
+    udp_bind(udp, IP_ADDR_ANY, UDP_PORT);
     udp_recv(udp, udp_echo, NULL);
     struct tcp_pcb *tcp = tcp_new();
-    tcp_bind(tcp, IP_ADDR_ANY, config->tcp_port);
+    tcp_bind(tcp, IP_ADDR_ANY, TCP_PORT);
     tcp = tcp_listen(tcp);
     tcp_accept(tcp, tcp_echo_accept);
 }
 
 void init(void)
 {
-    config = my_config();
-    if (!config) {
-        printf("%s: not in net_config.h\n", microkit_name);
-        return;
-    }
+    config = pride_config(&net_client_config);
     timer_client_init(TIMER);
     lwip_init();
-    const uint32_t buffers = NET_CLIENT_REGION_SIZE / NET_BUFFER_SIZE;
-    pn = (struct pride_netif){
-        .rx_free_region = rx_free_region, .rx_active_region = rx_active_region,
-        .tx_active_region = tx_active_region, .tx_free_region = tx_free_region,
-        .rx_buffers_vaddr = rx_buffers, .rx_buffers_base = rx_buffers_base, .rx_buffers = buffers,
-        .tx_buffers_vaddr = tx_buffers, .tx_buffers_base = tx_buffers_base, .tx_buffers = buffers,
-        .rx_channel = NET_RX, .tx_channel = NET_TX,
-    };
-    memcpy(pn.mac, config->mac, sizeof(pn.mac));
-    pride_netif_setup(&pn);
+    pride_netif_setup(&pn, config);
     ip4_addr_t ip, mask, gateway; /* static: QEMU's user network's conventions */
     IP4_ADDR(&ip, config->ip[0], config->ip[1], config->ip[2], config->ip[3]);
     IP4_ADDR(&mask, 255, 255, 255, 0);

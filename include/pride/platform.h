@@ -54,4 +54,15 @@
 #define PLAT_PD_PPIS            (1u << PLAT_VTIMER_INTID)
 #define PLAT_PD_PPIS_EDGE       0u
 
+/* virtio-mmio transports: PLAT_VIRTIO_SLOTS slots of PLAT_VIRTIO_SLOT_SIZE
+ * bytes from PLAT_VIRTIO_BASE, slot n raising SPI n (INTID 32 + 16 + n).
+ * QEMU puts the first -device of the command line in the highest slot, so
+ * a system's first device is found in the last page, at the last INTID. */
+#define PLAT_VIRTIO_BASE       PRIDE_U64(0x0a000000)
+#define PLAT_VIRTIO_SLOT_SIZE  0x200
+#define PLAT_VIRTIO_SLOTS      32
+#define PLAT_VIRTIO_FIRST_INTID 48
+#define PLAT_VIRTIO_LAST_PAGE  (PLAT_VIRTIO_BASE + (PLAT_VIRTIO_SLOTS * PLAT_VIRTIO_SLOT_SIZE) - 0x1000)
+#define PLAT_VIRTIO_LAST_INTID (PLAT_VIRTIO_FIRST_INTID + PLAT_VIRTIO_SLOTS - 1)
+
 #endif

@@ -1,8 +1,8 @@
 /*
  * An lwIP network interface over Pride's net queues (include/net/queue.h):
  * received frames are copied into pbufs and handed to lwIP; lwIP's frames
- * are copied into transmit buffers. The PD fills in the first block of
- * struct pride_netif (from its setvars), calls pride_netif_setup(), adds
+ * are copied into transmit buffers. The PD calls pride_netif_setup() with
+ * its config (net/config.h), adds
  * the netif with pride_netif_init as its init function, and calls
  * pride_netif_notified() whenever its RX or TX channel is notified.
  * pride_netif_hold() answers buffer accounting (net/accounting.h) with
@@ -15,14 +15,14 @@
 #include <stdint.h>
 #include <microkit.h>
 #include <net/accounting.h>
+#include <net/config.h>
 #include "lwip/netif.h"
 
 #define PRIDE_NETIF_MAX_TX 128
 
 struct pride_netif {
-    /* Configuration, set by the PD. */
-    uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
-    /* Receive and transmit buffers: where they are mapped here, and the
+    /* Configuration, from the PD's config. Receive and transmit buffers:
+     * where they are mapped here, and the
      * descriptor value of the first one (a DMA address when the neighbour
      * is the driver, an offset when it is a copier or virtualiser). */
     uint64_t rx_buffers_vaddr, rx_buffers_base;
@@ -39,7 +39,7 @@ struct pride_netif {
     struct pride_stats stats; /* passed: frames received and sent */
 };
 
-void pride_netif_setup(struct pride_netif *pn);
+void pride_netif_setup(struct pride_netif *pn, const struct net_client_config *config);
 err_t pride_netif_init(struct netif *netif); /* netif->state is the pride_netif */
 void pride_netif_notified(struct netif *netif);
 /* Marks the buffers of h's pool this interface holds or has waiting for it. */

@@ -229,7 +229,7 @@ test_echo_server() {
     : >"$log"
     qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none -monitor none \
         -serial "file:$log" -global virtio-mmio.force-legacy=false \
-        -netdev "user,id=n0,hostfwd=udp:127.0.0.1:${p[0]}-10.0.2.15:1235,hostfwd=tcp:127.0.0.1:${p[1]}-10.0.2.15:1236,hostfwd=udp:127.0.0.1:${p[2]}-10.0.2.16:1237,hostfwd=tcp:127.0.0.1:${p[3]}-10.0.2.16:1238" \
+        -netdev "user,id=n0,hostfwd=udp:127.0.0.1:${p[0]}-10.0.2.15:1235,hostfwd=tcp:127.0.0.1:${p[1]}-10.0.2.15:1236,hostfwd=udp:127.0.0.1:${p[2]}-10.0.2.16:1235,hostfwd=tcp:127.0.0.1:${p[3]}-10.0.2.16:1236" \
         -device virtio-net-device,netdev=n0 -kernel "$BUILD/examples/echo_server/echo_server.img" \
         </dev/null >"$log.qemu" 2>&1 &
     local pid=$!
@@ -258,4 +258,4 @@ test_echo_server() {
 }
 test_echo_server
 malformed_frames echo_server "$BUILD/examples/echo_server/echo_server.img" 52:54:00:00:00:10 \
-    "10.0.2.15:1235 10.0.2.16:1237 --buffers" 10.0.2.15 10.0.2.16
+    "10.0.2.15:1235 10.0.2.16:1235 --buffers" 10.0.2.15 10.0.2.16

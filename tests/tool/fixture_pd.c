@@ -33,3 +33,28 @@ __attribute__((section(".text.start"))) void _start(void)
     for (;;)
         microkit_irqs += (u64)banner[0];
 }
+
+#ifdef NET_CONFIGS
+/* Every network role's config (net/config.h), so one fixture can play any
+ * role of a <net> element. OLD_VERSION and SMALL_COPIER build images of
+ * programs compiled against another version of the header. */
+#include <net/config.h>
+#ifdef OLD_VERSION
+#define FIXTURE_VERSION (NET_CONFIG_VERSION + 1)
+#else
+#define FIXTURE_VERSION NET_CONFIG_VERSION
+#endif
+#ifdef SMALL_COPIER
+struct net_copier_config_v0 {
+    struct pride_config_header header;
+};
+PRIDE_CONFIG(struct net_copier_config_v0, net_copier_config, NET_COPIER_MAGIC, FIXTURE_VERSION);
+#else
+PRIDE_CONFIG(struct net_copier_config, net_copier_config, NET_COPIER_MAGIC, FIXTURE_VERSION);
+#endif
+PRIDE_CONFIG(struct net_driver_config, net_driver_config, NET_DRIVER_MAGIC, FIXTURE_VERSION);
+PRIDE_CONFIG(struct net_virt_rx_config, net_virt_rx_config, NET_VIRT_RX_MAGIC, FIXTURE_VERSION);
+PRIDE_CONFIG(struct net_virt_tx_config, net_virt_tx_config, NET_VIRT_TX_MAGIC, FIXTURE_VERSION);
+PRIDE_CONFIG(struct net_client_config, net_client_config, NET_CLIENT_MAGIC, FIXTURE_VERSION);
+PRIDE_CONFIG(struct net_account_config, net_account_config, NET_ACCOUNT_MAGIC, FIXTURE_VERSION);
+#endif

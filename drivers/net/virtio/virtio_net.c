@@ -22,6 +22,7 @@
  * buffer, so longer frames are dropped here. Bad descriptors, impossible
  * queue indices and dropped frames are counted.
  *
+ * Its system (net/config.h): the slot page, rings, queues and DMA window.
  * Channels: 0 the device's IRQ, 1 RX neighbour, 2 TX neighbour; protected
  * calls report its statistics (pride/stats.h: frames passed up and sent)
  * and its buffers (net/accounting.h).
@@ -29,10 +30,12 @@
  */
 #include <microkit.h>
 #include <net/accounting.h>
+#include <net/config.h>
+#include <pride/platform.h>
 
-#define IRQ_CHANNEL 0
-#define RX_CHANNEL 1
-#define TX_CHANNEL 2
+#define IRQ_CHANNEL NET_DRIVER_IRQ_CH
+#define RX_CHANNEL NET_DRIVER_RX_CH
+#define TX_CHANNEL NET_DRIVER_TX_CH
 
 /* virtio-mmio registers (virtio 1.x, section 4.2.2). */
 #define VIRTIO_MAGIC_VALUE 0x000
@@ -56,7 +59,6 @@
 #define VIRTIO_CONFIG 0x100
 #define VIRTIO_MAGIC 0x74726976
 #define VIRTIO_DEVICE_NET 1
-#define SLOT_SIZE 0x200
 
 #define STATUS_ACKNOWLEDGE 1
 #define STATUS_DRIVER 2
@@ -77,15 +79,11 @@
 /* Below this many posted receive buffers, ask the neighbour for more. */
 #define RX_LOW_WATER (SLOTS / 2)
 
-/* The DMA buffer region shared with the neighbour. */
-#define DMA_REGION_SIZE 0x200000
-#define DMA_BUFFERS (DMA_REGION_SIZE / NET_BUFFER_SIZE)
+PRIDE_CONFIG(struct net_driver_config, net_driver_config, NET_DRIVER_MAGIC, NET_CONFIG_VERSION);
 
-uint64_t virtio_mmio_page; /* setvar_vaddr: a page of virtio-mmio slots */
-uint64_t rings;            /* setvar_vaddr: driver-private DMA memory */
-uint64_t rings_paddr;      /* setvar region_paddr of the same */
-uint64_t buffers_paddr;    /* setvar region_paddr of the DMA buffer region */
-uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
+/* From the config: the rings' DMA address, and the window every buffer
+ * lies in (at most NET_DMA_WINDOW_SIZE, which in_flight covers). */
+static uint64_t rings_paddr, buffers_paddr, buffers_size;
 
 struct vq_desc {
     uint64_t addr;
@@ -117,6 +115,7 @@ struct rings_layout {
     struct vq_used used[2];
     uint8_t headers[2][SLOTS][16];
 };
+_Static_assert(sizeof(struct rings_layout) <= NET_DRIVER_RINGS_SIZE, "the rings fit their region");
 
 struct virtq {
     unsigned index;
@@ -135,7 +134,7 @@ static volatile struct rings_layout *layout;
 static struct virtq rxq, txq;
 static struct ring_consumer rx_free, tx_active;
 static struct ring_producer rx_active, tx_free;
-static bool in_flight[DMA_BUFFERS]; /* the device holds the buffer */
+static bool in_flight[NET_DMA_WINDOW_BUFFERS]; /* the device holds the buffer */
 static struct pride_stats stats = {.unit = PRIDE_STATS_FRAMES};
 
 static uint32_t reg_read(unsigned offset)
@@ -236,7 +235,7 @@ static void rx_refill(void)
     struct net_desc desc;
     do {
         while (rxq.num_free && net_take(&rx_free, &desc, &stats.bad_idx)) {
-            if (!net_empty_taken(desc, buffers_paddr, DMA_REGION_SIZE, &stats.bad_desc) ||
+            if (!net_empty_taken(desc, buffers_paddr, buffers_size, &stats.bad_desc) ||
                 !claim_buffer(desc.offset))
                 continue;
             post(&rxq, desc.offset, NET_BUFFER_SIZE, DESC_F_WRITE);
@@ -276,7 +275,7 @@ static void rx_complete(void)
  * the neighbour unless the device holds it. */
 static bool frame_to_send(struct net_desc desc)
 {
-    enum net_verdict verdict = net_frame_check(desc, buffers_paddr, DMA_REGION_SIZE);
+    enum net_verdict verdict = net_frame_check(desc, buffers_paddr, buffers_size);
     if (verdict == NET_DESC_OK)
         return claim_buffer(desc.offset);
     stats.bad_desc++;
@@ -354,10 +353,10 @@ static void setup_queue(struct virtq *q, unsigned index)
     reg_write(VIRTIO_QUEUE_READY, 1);
 }
 
-static bool find_device(void)
+static bool find_device(uint64_t mmio_page)
 {
-    for (unsigned slot = 0; slot < 0x1000 / SLOT_SIZE; slot++) {
-        regs = (volatile uint8_t *)(virtio_mmio_page + slot * SLOT_SIZE);
+    for (unsigned slot = 0; slot < 0x1000 / PLAT_VIRTIO_SLOT_SIZE; slot++) {
+        regs = (volatile uint8_t *)(mmio_page + slot * PLAT_VIRTIO_SLOT_SIZE);
         if (reg_read(VIRTIO_MAGIC_VALUE) == VIRTIO_MAGIC && reg_read(VIRTIO_VERSION) == 2 &&
             reg_read(VIRTIO_DEVICE_ID) == VIRTIO_DEVICE_NET)
             return true;
@@ -394,12 +393,16 @@ static void print_mac(void)
 
 void init(void)
 {
-    layout = (volatile struct rings_layout *)rings;
-    ring_consumer_attach(&rx_free, (struct ring_shared *)rx_free_region, NET_QUEUE_CAPACITY);
-    ring_producer_attach(&rx_active, (struct ring_shared *)rx_active_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&tx_active, (struct ring_shared *)tx_active_region, NET_QUEUE_CAPACITY);
-    ring_producer_attach(&tx_free, (struct ring_shared *)tx_free_region, NET_QUEUE_CAPACITY);
-    if (!find_device() || !negotiate()) {
+    const struct net_driver_config *c = pride_config(&net_driver_config);
+    layout = (volatile struct rings_layout *)c->rings_vaddr;
+    rings_paddr = c->rings_paddr;
+    buffers_paddr = c->dma_base;
+    buffers_size = c->dma_size <= NET_DMA_WINDOW_SIZE ? c->dma_size : 0;
+    ring_consumer_attach(&rx_free, net_queue_at(c->rx_free), NET_QUEUE_CAPACITY);
+    ring_producer_attach(&rx_active, net_queue_at(c->rx_active), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&tx_active, net_queue_at(c->tx_active), NET_QUEUE_CAPACITY);
+    ring_producer_attach(&tx_free, net_queue_at(c->tx_free), NET_QUEUE_CAPACITY);
+    if (!find_device(c->mmio_vaddr) || !negotiate()) {
         microkit_dbg_puts("virtio-net: no usable modern virtio-net device\n");
         return;
     }
@@ -428,7 +431,7 @@ static void hold(struct net_holdings *h)
 {
     if (h->query.kind != NET_POOL_RX_DMA && h->query.kind != NET_POOL_TX)
         return;
-    for (unsigned b = 0; b < DMA_BUFFERS; b++)
+    for (unsigned b = 0; b < NET_DMA_WINDOW_BUFFERS; b++)
         if (in_flight[b])
             net_hold(h, buffers_paddr + (uint64_t)b * NET_BUFFER_SIZE, h->query.base);
     net_hold_waiting(h, &rx_free, h->query.base);

@@ -13,15 +13,21 @@ static uint8_t *buffer_at(uint64_t vaddr, uint64_t base, uint64_t desc_offset)
     return (uint8_t *)(uintptr_t)(vaddr + (desc_offset - base));
 }
 
-void pride_netif_setup(struct pride_netif *pn)
+void pride_netif_setup(struct pride_netif *pn, const struct net_client_config *c)
 {
-    pn->stats = (struct pride_stats){.unit = PRIDE_STATS_FRAMES};
-    ring_producer_attach(&pn->rx_free, (struct ring_shared *)pn->rx_free_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&pn->rx_active, (struct ring_shared *)pn->rx_active_region,
-                         NET_QUEUE_CAPACITY);
-    ring_producer_attach(&pn->tx_active, (struct ring_shared *)pn->tx_active_region,
-                         NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&pn->tx_free, (struct ring_shared *)pn->tx_free_region, NET_QUEUE_CAPACITY);
+    *pn = (struct pride_netif){
+        .rx_buffers_vaddr = c->rx.vaddr, .rx_buffers_base = c->rx.base,
+        .rx_buffers = c->rx.buffers <= NET_POOL_MAX_BUFFERS ? c->rx.buffers : 0,
+        .tx_buffers_vaddr = c->tx.vaddr, .tx_buffers_base = c->tx.base,
+        .tx_buffers = c->tx.buffers <= NET_POOL_MAX_BUFFERS ? c->tx.buffers : 0,
+        .rx_channel = NET_CLIENT_RX_CH, .tx_channel = NET_CLIENT_TX_CH,
+        .stats = {.unit = PRIDE_STATS_FRAMES},
+    };
+    memcpy(pn->mac, c->mac, sizeof(pn->mac));
+    ring_producer_attach(&pn->rx_free, net_queue_at(c->rx_free), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&pn->rx_active, net_queue_at(c->rx_active), NET_QUEUE_CAPACITY);
+    ring_producer_attach(&pn->tx_active, net_queue_at(c->tx_active), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&pn->tx_free, net_queue_at(c->tx_free), NET_QUEUE_CAPACITY);
     /* Ask for frames before giving out the buffers they need, so that no
      * frame can arrive unannounced. */
     ring_consumer_request_signal(&pn->rx_active);

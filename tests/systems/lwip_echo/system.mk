@@ -1,3 +1,4 @@
-# The echo PD links picolibc and lwIP (lib/lwip/lwip.mk).
-tests/systems/lwip_echo_PD_CFLAGS = $(LWIP_CFLAGS) -Itests/systems/lwip_echo
-tests/systems/lwip_echo_PD_LIBS   = $(LWIP_LIBS)
+# The echo server's client (linking picolibc and lwIP), alone on the driver.
+tests/systems/lwip_echo_PROGRAMS = echo=examples/echo_server/echo.c
+tests/systems/lwip_echo/echo_CFLAGS = $(LWIP_CFLAGS)
+tests/systems/lwip_echo/echo_LIBS   = $(LWIP_LIBS)

@@ -16,17 +16,18 @@
 #include <net/accounting.h>
 #include <pride_debug.h>
 #include <timer/client.h>
-#include "net_config.h"
+#include <net/config.h>
 
 #define TIMER 0
-#define NET_RX 1
-#define NET_TX 2
+#define NET_RX NET_CLIENT_RX_CH
+#define NET_TX NET_CLIENT_TX_CH
 #define TICK_NS 10000000ull   /* 10 ms */
 #define TICKS_PER_REPORT 100  /* say how far the attack got once a second */
 #define NOT_A_REQUEST 0       /* timer/protocol.h numbers its requests from 1 */
 #define BUFFER(n) ((uint64_t)(n) * NET_BUFFER_SIZE)
+#define REGION_SIZE BUFFER(128) /* client_buffers in net_hostile.system (init checks) */
 
-uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
+PRIDE_CONFIG(struct net_client_config, net_client_config, NET_CLIENT_MAGIC, NET_CONFIG_VERSION);
 
 /* Offsets in its own transmit region, as a client's descriptors carry. */
 static const struct net_desc bad_frames[] = {
@@ -38,8 +39,8 @@ static const struct net_desc bad_frames[] = {
     {BUFFER(5), NET_BUFFER_SIZE + 1, 0},     /* longer than a buffer */
     {BUFFER(6), UINT32_MAX, 0},
     {BUFFER(7) + 1, 60, 0},                  /* not at a buffer's start */
-    {NET_CLIENT_REGION_SIZE, 60, 0},         /* just past its region */
-    {-(uint64_t)NET_CLIENT_REGION_SIZE, 60, 0}, /* the region below: client0's */
+    {REGION_SIZE, 60, 0},         /* just past its region */
+    {-(uint64_t)REGION_SIZE, 60, 0}, /* the region below: client0's */
     {UINT64_MAX, 60, 0},
     {BUFFER(8), 60, 1},                      /* the reserved field set */
     {BUFFER(9), 60, 0}, {BUFFER(9), 60, 0},  /* one buffer twice */
@@ -47,7 +48,7 @@ static const struct net_desc bad_frames[] = {
 
 /* Empty "buffers" for its copier to fill: none names one of its own. */
 static const struct net_desc bad_empties[] = {
-    {1, 0, 0}, {NET_CLIENT_REGION_SIZE, 0, 0}, {-(uint64_t)NET_BUFFER_SIZE, 0, 0},
+    {1, 0, 0}, {REGION_SIZE, 0, 0}, {-(uint64_t)NET_BUFFER_SIZE, 0, 0},
     {UINT64_MAX, 0, 0},
 };
 
@@ -98,10 +99,13 @@ static void attack(void)
 
 void init(void)
 {
-    ring_producer_attach(&rx_free, (struct ring_shared *)rx_free_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&rx_active, (struct ring_shared *)rx_active_region, NET_QUEUE_CAPACITY);
-    ring_producer_attach(&tx_active, (struct ring_shared *)tx_active_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&tx_free, (struct ring_shared *)tx_free_region, NET_QUEUE_CAPACITY);
+    const struct net_client_config *c = pride_config(&net_client_config);
+    if (BUFFER(c->tx.buffers) != REGION_SIZE || BUFFER(c->rx.buffers) != REGION_SIZE)
+        microkit_dbg_puts("hostile: regions are not the size its attacks assume\n");
+    ring_producer_attach(&rx_free, net_queue_at(c->rx_free), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&rx_active, net_queue_at(c->rx_active), NET_QUEUE_CAPACITY);
+    ring_producer_attach(&tx_active, net_queue_at(c->tx_active), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&tx_free, net_queue_at(c->tx_free), NET_QUEUE_CAPACITY);
     timer_client_init(TIMER);
     time_set_timeout_ns(TICK_NS);
 }

@@ -2,29 +2,26 @@
  * A raw network client for testing the driver: answers ARP for its address
  * and echoes UDP datagrams sent to ECHO_PORT, building replies in place in
  * a transmit buffer. No IP stack: just enough Ethernet, ARP, IPv4 and UDP.
+ * Its MAC, address, buffers and queues come from its config (net/config.h).
  */
 #include <microkit.h>
-#include <net/queue.h>
+#include <net/config.h>
 
-#define DRIVER_RX 0
-#define DRIVER_TX 1
-#define RX_BUFFERS 64
-#define TX_BUFFERS 64
+#define DRIVER_RX NET_CLIENT_RX_CH
+#define DRIVER_TX NET_CLIENT_TX_CH
 #define ECHO_PORT 1235
 #define ETH_ARP 0x0806
 #define ETH_IPV4 0x0800
 #define IP_UDP 17
 
-uint64_t buffers;       /* setvar_vaddr: the DMA buffer region here */
-uint64_t buffers_paddr; /* its DMA address, which descriptors carry */
-uint64_t rx_free_region, rx_active_region, tx_active_region, tx_free_region;
-
-static const uint8_t my_mac[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0x01};
-static const uint8_t my_ip[4] = {10, 0, 2, 15};
+PRIDE_CONFIG(struct net_client_config, net_client_config, NET_CLIENT_MAGIC, NET_CONFIG_VERSION);
+static const struct net_client_config *config;
+#define RX_BUFFERS (config->rx.buffers) /* the tool keeps both within NET_POOL_MAX_BUFFERS */
+#define TX_BUFFERS (config->tx.buffers)
 
 static struct ring_producer rx_free, tx_active;
 static struct ring_consumer rx_active, tx_free;
-static uint64_t tx_stack[TX_BUFFERS];
+static uint64_t tx_stack[NET_POOL_MAX_BUFFERS];
 static unsigned tx_available;
 static uint64_t echoed, arp_replies, ignored;
 
@@ -45,9 +42,11 @@ static bool same(const uint8_t *a, const uint8_t *b, uint32_t n)
     return true;
 }
 
+/* A buffer of either pool (descriptors carry DMA addresses). */
 static uint8_t *buffer_at(uint64_t dma)
 {
-    return (uint8_t *)(buffers + (dma - buffers_paddr));
+    const struct net_pool_config *pool = dma >= config->tx.base ? &config->tx : &config->rx;
+    return (uint8_t *)(uintptr_t)(pool->vaddr + (dma - pool->base));
 }
 
 static uint16_t ip_checksum(const uint8_t *header, unsigned length)
@@ -64,12 +63,12 @@ static uint16_t ip_checksum(const uint8_t *header, unsigned length)
 static uint32_t arp_reply(uint8_t *out, uint32_t length)
 {
     uint8_t *arp = out + NET_ETH_HEADER;
-    if (length < NET_ETH_HEADER + 28 || get16(arp + 6) != 1 || !same(arp + 24, my_ip, 4))
+    if (length < NET_ETH_HEADER + 28 || get16(arp + 6) != 1 || !same(arp + 24, config->ip, 4))
         return 0;
     put16(arp + 6, 2);
     copy(arp + 18, arp + 8, 10); /* requester becomes target */
-    copy(arp + 8, my_mac, 6);
-    copy(arp + 14, my_ip, 4);
+    copy(arp + 8, config->mac, 6);
+    copy(arp + 14, config->ip, 4);
     arp_replies++;
     return NET_ETH_HEADER + 28;
 }
@@ -77,7 +76,7 @@ static uint32_t arp_reply(uint8_t *out, uint32_t length)
 static uint32_t udp_echo(uint8_t *out, uint32_t length)
 {
     uint8_t *ip = out + NET_ETH_HEADER;
-    if (length < NET_ETH_HEADER + 28 || (ip[0] >> 4) != 4 || ip[9] != IP_UDP || !same(ip + 16, my_ip, 4))
+    if (length < NET_ETH_HEADER + 28 || (ip[0] >> 4) != 4 || ip[9] != IP_UDP || !same(ip + 16, config->ip, 4))
         return 0;
     unsigned ihl = (ip[0] & 15u) * 4, total = get16(ip + 2);
     uint8_t *udp = ip + ihl;
@@ -113,7 +112,7 @@ static void answer(const uint8_t *frame, uint32_t length)
         return;
     }
     copy(out, frame + 6, 6); /* back to the sender */
-    copy(out + 6, my_mac, 6);
+    copy(out + 6, config->mac, 6);
     if (net_enqueue(&tx_active, (struct net_desc){dma, reply, 0}))
         tx_available--;
 }
@@ -124,7 +123,7 @@ static void answer(const uint8_t *frame, uint32_t length)
  * a signal and tell the driver. */
 static void reclaim_tx(void)
 {
-    const uint64_t tx_base = buffers_paddr + RX_BUFFERS * NET_BUFFER_SIZE;
+    const uint64_t tx_base = config->tx.base;
     struct net_desc desc;
     do {
         while (tx_available < TX_BUFFERS && net_dequeue(&tx_free, &desc) == 1)
@@ -142,7 +141,7 @@ static void receive(void)
     struct net_desc desc;
     do {
         while (tx_available && net_dequeue(&rx_active, &desc) == 1) {
-            enum net_verdict verdict = net_frame_check(desc, buffers_paddr, RX_BUFFERS * NET_BUFFER_SIZE);
+            enum net_verdict verdict = net_frame_check(desc, config->rx.base, RX_BUFFERS * NET_BUFFER_SIZE);
             if (verdict == NET_DESC_OK)
                 answer(buffer_at(desc.offset), desc.length);
             if (verdict != NET_DESC_NO_BUFFER) /* ours, even if the frame is not */
@@ -153,15 +152,16 @@ static void receive(void)
 
 void init(void)
 {
-    ring_producer_attach(&rx_free, (struct ring_shared *)rx_free_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&rx_active, (struct ring_shared *)rx_active_region, NET_QUEUE_CAPACITY);
-    ring_producer_attach(&tx_active, (struct ring_shared *)tx_active_region, NET_QUEUE_CAPACITY);
-    ring_consumer_attach(&tx_free, (struct ring_shared *)tx_free_region, NET_QUEUE_CAPACITY);
+    config = pride_config(&net_client_config);
+    ring_producer_attach(&rx_free, net_queue_at(config->rx_free), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&rx_active, net_queue_at(config->rx_active), NET_QUEUE_CAPACITY);
+    ring_producer_attach(&tx_active, net_queue_at(config->tx_active), NET_QUEUE_CAPACITY);
+    ring_consumer_attach(&tx_free, net_queue_at(config->tx_free), NET_QUEUE_CAPACITY);
     ring_consumer_request_signal(&rx_active); /* before any frame can arrive */
     for (unsigned i = 0; i < RX_BUFFERS; i++)
-        net_enqueue(&rx_free, (struct net_desc){buffers_paddr + i * NET_BUFFER_SIZE, 0, 0});
-    for (unsigned i = 0; i < TX_BUFFERS; i++)
-        tx_stack[tx_available++] = buffers_paddr + (RX_BUFFERS + i) * NET_BUFFER_SIZE;
+        net_enqueue(&rx_free, (struct net_desc){config->rx.base + i * NET_BUFFER_SIZE, 0, 0});
+    for (unsigned i = 0; i < TX_BUFFERS && i < NET_POOL_MAX_BUFFERS; i++)
+        tx_stack[tx_available++] = config->tx.base + i * NET_BUFFER_SIZE;
     microkit_deferred_notify(DRIVER_RX);
     microkit_dbg_puts("raw_echo: ready\n");
 }

@@ -1,1 +1,0 @@
-../../examples/echo_server/net_config.h

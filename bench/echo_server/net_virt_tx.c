@@ -1,1 +1,0 @@
-../../components/net/virt_tx.c

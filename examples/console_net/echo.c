@@ -1,1 +1,0 @@
-../echo_server/echo.c

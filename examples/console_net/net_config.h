@@ -1,1 +1,0 @@
-../echo_server/net_config.h

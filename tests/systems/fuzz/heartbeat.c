@@ -1,1 +1,0 @@
-../../../examples/isolation/heartbeat.c

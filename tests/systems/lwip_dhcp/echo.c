@@ -1,1 +1,0 @@
-../../../examples/echo_server/echo.c

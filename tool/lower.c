@@ -1,0 +1,237 @@
+/*
+ * Lowering: subsystem elements (<net>, ...) become the plain elements
+ * they stand for, in the XML tree itself, before system.c reads it. Each
+ * class (net.c, ...) checks its element and describes its regions, maps,
+ * channels, IRQs and config structs through the builders here; the
+ * generated elements take the subsystem element's place (regions and
+ * channels) or go to the end of their PD (maps, IRQs, configs), and carry
+ * its line, so every later error points at it. `pride lower` prints the
+ * result: a plain file that builds the same image.
+ *
+ * Lowered maps go to a range of each PD's address space of their own,
+ * above anything a hand-written map or a program normally uses.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "tool.h"
+
+#define LOWERED_VADDR_BASE 0x1000000000ull
+
+/* The next free address of each PD that got lowered maps. */
+struct next_vaddr {
+    const struct xml_node *pd;
+    uint64_t vaddr;
+};
+
+struct lowering {
+    struct xml_node *root;
+    const struct xml_node *sub; /* the subsystem element being lowered */
+    struct xml_node **insert;   /* where its regions and channels go */
+    struct next_vaddr next[PRIDE_MAX_PDS];
+    size_t nnext;
+};
+
+/* ---- tree building ---- */
+
+static void add_attr(struct xml_node *n, int line, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_attr(struct xml_node *n, int line, const char *name, const char *fmt, ...)
+{
+    char buf[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    struct xml_attr *a = xcalloc(1, sizeof(*a)), **tail = &n->attrs;
+    while (*tail)
+        tail = &(*tail)->next;
+    *a = (struct xml_attr){xstrdup(name), xstrdup(buf), line, NULL};
+    *tail = a;
+}
+
+static struct xml_node *new_node(const struct lowering *L, const char *name)
+{
+    struct xml_node *n = xcalloc(1, sizeof(*n));
+    n->name = name;
+    n->line = L->sub->line;
+    return n;
+}
+
+/* Appends to a PD's children. */
+static struct xml_node *pd_child(const struct lowering *L, struct xml_node *pd, const char *name)
+{
+    struct xml_node *n = new_node(L, name), **tail = &pd->children;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = n;
+    return n;
+}
+
+/* Inserts at the subsystem element's place, after what it produced so far. */
+static struct xml_node *system_child(struct lowering *L, const char *name)
+{
+    struct xml_node *n = new_node(L, name);
+    n->next = *L->insert;
+    *L->insert = n;
+    L->insert = &n->next;
+    return n;
+}
+
+/* ---- finding PDs ---- */
+
+static struct xml_node *find_pd_in(struct xml_node *n, const char *name)
+{
+    for (struct xml_node *c = n->children; c; c = c->next) {
+        if (strcmp(c->name, "protection_domain"))
+            continue;
+        const struct xml_attr *a = find_attr(c, "name");
+        if (a && !strcmp(a->value, name))
+            return c;
+        struct xml_node *nested = find_pd_in(c, name);
+        if (nested)
+            return nested;
+    }
+    return NULL;
+}
+
+struct xml_node *lower_pd(struct lowering *L, const struct xml_node *sub, const char *role,
+                          bool need)
+{
+    const char *name = str_attr(sub, role, need);
+    if (!name)
+        return NULL;
+    struct xml_node *pd = find_pd_in(L->root, name);
+    if (!pd)
+        fail_at(attr_line(sub, role), "<%s> names PD '%s' as its %s, but there is no such "
+                "protection domain", sub->name, name, role);
+    return pd;
+}
+
+const char *lower_pd_name(const struct xml_node *pd)
+{
+    return find_attr(pd, "name")->value;
+}
+
+unsigned lower_priority(const struct xml_node *pd)
+{
+    return (unsigned)num_attr(pd, "priority", 0, 0, PRIDE_MAX_PRIORITY);
+}
+
+int lower_line(const struct lowering *L)
+{
+    return L->sub->line;
+}
+
+/* ---- builders ---- */
+
+void lower_region(struct lowering *L, const char *name, uint64_t size, uint64_t paddr)
+{
+    struct xml_node *n = system_child(L, "memory_region");
+    add_attr(n, n->line, "name", "%s", name);
+    add_attr(n, n->line, "size", "%#llx", (unsigned long long)size);
+    if (paddr)
+        add_attr(n, n->line, "phys_addr", "%#llx", (unsigned long long)paddr);
+}
+
+static uint64_t take_vaddr(struct lowering *L, const struct xml_node *pd, uint64_t size)
+{
+    size_t i = 0;
+    while (i < L->nnext && L->next[i].pd != pd)
+        i++;
+    if (i == L->nnext) {
+        if (L->nnext == PRIDE_MAX_PDS)
+            fail_at(lower_line(L), "more than %d protection domains", PRIDE_MAX_PDS);
+        L->next[L->nnext++] = (struct next_vaddr){pd, LOWERED_VADDR_BASE};
+    }
+    uint64_t vaddr = L->next[i].vaddr;
+    L->next[i].vaddr += (size + PAGE_SIZE_SMALL - 1) & ~(uint64_t)(PAGE_SIZE_SMALL - 1);
+    return vaddr;
+}
+
+uint64_t lower_map(struct lowering *L, struct xml_node *pd, const char *name, uint64_t size,
+                   const char *perms, bool cached)
+{
+    uint64_t vaddr = take_vaddr(L, pd, size);
+    struct xml_node *n = pd_child(L, pd, "map");
+    add_attr(n, n->line, "mr", "%s", name);
+    add_attr(n, n->line, "vaddr", "%#llx", (unsigned long long)vaddr);
+    add_attr(n, n->line, "perms", "%s", perms);
+    if (!cached)
+        add_attr(n, n->line, "cached", "false");
+    return vaddr;
+}
+
+static void channel_end(struct xml_node *ch, const struct xml_node *pd, unsigned id, bool pp)
+{
+    struct xml_node *end = xcalloc(1, sizeof(*end)), **tail = &ch->children;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = end;
+    end->name = "end";
+    end->line = ch->line;
+    add_attr(end, ch->line, "pd", "%s", lower_pd_name(pd));
+    add_attr(end, ch->line, "id", "%u", id);
+    if (pp)
+        add_attr(end, ch->line, "pp", "true");
+}
+
+void lower_channel(struct lowering *L, struct xml_node *a, unsigned id_a, bool a_calls,
+                   struct xml_node *b, unsigned id_b)
+{
+    struct xml_node *ch = system_child(L, "channel");
+    channel_end(ch, a, id_a, a_calls);
+    channel_end(ch, b, id_b, false);
+}
+
+void lower_irq(struct lowering *L, struct xml_node *pd, unsigned intid, unsigned id)
+{
+    struct xml_node *n = pd_child(L, pd, "irq");
+    add_attr(n, n->line, "irq", "%u", intid);
+    add_attr(n, n->line, "id", "%u", id);
+    add_attr(n, n->line, "trigger", "level");
+}
+
+void lower_config(struct lowering *L, struct xml_node *pd, const char *symbol,
+                  const void *bytes, size_t size)
+{
+    struct xml_node *n = pd_child(L, pd, "config");
+    add_attr(n, n->line, "symbol", "%s", symbol);
+    char *hex = xcalloc(2 * size + 1, 1);
+    for (size_t i = 0; i < size; i++)
+        snprintf(hex + 2 * i, 3, "%02x", ((const uint8_t *)bytes)[i]);
+    struct xml_attr *a = xcalloc(1, sizeof(*a));
+    *a = (struct xml_attr){"data", hex, n->line, NULL};
+    n->attrs->next = a;
+}
+
+/* ---- the subsystems ---- */
+
+static const struct {
+    const char *name;
+    void (*lower)(struct lowering *L, const struct xml_node *sub);
+} classes[] = {
+    {"net", lower_net},
+};
+
+void lower_system(struct xml_node *root)
+{
+    static struct lowering L;
+    L = (struct lowering){.root = root};
+    for (struct xml_node **link = &root->children; *link;) {
+        struct xml_node *sub = *link;
+        size_t c = 0;
+        while (c < sizeof(classes) / sizeof(classes[0]) && strcmp(classes[c].name, sub->name))
+            c++;
+        if (c == sizeof(classes) / sizeof(classes[0])) {
+            link = &sub->next;
+            continue;
+        }
+        *link = sub->next; /* the element goes; what it stands for comes in its place */
+        L.sub = sub;
+        L.insert = link;
+        classes[c].lower(&L, sub);
+        link = L.insert;
+    }
+}

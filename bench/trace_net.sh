@@ -19,7 +19,7 @@ qemu-system-aarch64 -machine virt,virtualization=on -cpu cortex-a53 -m 512M -ico
 qemu=$!
 TRACE_MODE=net TRACE_NAME=udp_echo_$SIZE TRACE_PD=net_driver TRACE_REACH=notified TRACE_CHANNEL=0 \
     TRACE_SKIP=${TRACE_SKIP:-3} TRACE_SIZE=$SIZE TRACE_SEND_PORT=$port TRACE_PHASES=${TRACE_PHASES:-2} TRACE_PORT=$GDB_PORT \
-    TRACE_SYSTEM=$ROOT/bench/echo_server/echo_server.system TRACE_ELF_DIR=$dir:$BUILD/drivers/net/virtio:$BUILD/drivers/timer/arm_generic \
+    TRACE_SYSTEM=$ROOT/examples/echo_server/echo_server.system TRACE_ELF_DIR=$dir:$BUILD/drivers/net/virtio:$BUILD/components/net:$BUILD/drivers/timer/arm_generic \
     TRACE_KERNEL=$BUILD/kernel/benchmark/kernel.elf \
     timeout 300 gdb-multiarch -q -batch -x "$ROOT/bench/trace.py" "$BUILD/kernel/benchmark/kernel.elf" 2>&1 |
     grep -E '^(trace |  )'

@@ -124,6 +124,28 @@ int lower_line(const struct lowering *L)
     return L->sub->line;
 }
 
+/* ---- checks every class makes ---- */
+
+void lower_check_roles(const struct lowering *L, const struct xml_node *const *pds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (pds[i] && pds[i] == pds[j])
+                fail_at(lower_line(L), "PD '%s' has two roles in <%s>", lower_pd_name(pds[i]),
+                        L->sub->name);
+}
+
+/* Signals flow one way along a data path, and the PD nearer the device
+ * runs first: a neighbour it wakes runs once it is done, with the batch. */
+void lower_check_above(const struct lowering *L, int line, const struct xml_node *near,
+                       const char *near_role, const struct xml_node *far, const char *far_role)
+{
+    if (lower_priority(near) <= lower_priority(far))
+        fail_at(line, "<%s> needs the %s '%s' (priority %u) above the %s '%s' (priority %u)",
+                L->sub->name, near_role, lower_pd_name(near), lower_priority(near), far_role,
+                lower_pd_name(far), lower_priority(far));
+}
+
 /* ---- builders ---- */
 
 void lower_region(struct lowering *L, const char *name, uint64_t size, uint64_t paddr)
@@ -213,6 +235,8 @@ static const struct {
     void (*lower)(struct lowering *L, const struct xml_node *sub);
 } classes[] = {
     {"net", lower_net},
+    {"serial", lower_serial},
+    {"timer", lower_timer},
 };
 
 void lower_system(struct xml_node *root)

@@ -128,20 +128,16 @@ static void parse_net(struct lowering *L, struct net *net, const struct xml_node
 
 /* ---- checks across the element ---- */
 
-/* Every PD plays one role. */
 static void check_roles(const struct lowering *L, const struct net *net)
 {
-    const struct xml_node *pds[3 + 2 * NET_MAX_CLIENTS + 1] = {net->driver, net->virt_rx,
-                                                                net->virt_tx, net->accounting};
+    const struct xml_node *pds[4 + 2 * NET_MAX_CLIENTS] = {net->driver, net->virt_rx, net->virt_tx,
+                                                           net->accounting};
     size_t n = 4;
     for (unsigned i = 0; i < net->nclients; i++) {
         pds[n++] = net->client[i].pd;
         pds[n++] = net->client[i].copier;
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (pds[i] && pds[i] == pds[j])
-                fail_at(lower_line(L), "PD '%s' has two roles in <net>", lower_pd_name(pds[i]));
+    lower_check_roles(L, pds, n);
 }
 
 static void check_clients(const struct lowering *L, const struct net *net)
@@ -161,30 +157,19 @@ static void check_clients(const struct lowering *L, const struct net *net)
                     lower_pd_name(net->client[i].pd), NET_NAME_SIZE - 1);
 }
 
-/* Signals flow one way along the data path, and the PD nearer the device
- * runs first: a neighbour it wakes runs once it is done, with the batch. */
-static void check_above(int line, const struct xml_node *near, const char *near_role,
-                        const struct xml_node *far, const char *far_role)
-{
-    if (lower_priority(near) <= lower_priority(far))
-        fail_at(line, "<net> needs the %s '%s' (priority %u) above the %s '%s' (priority %u)",
-                near_role, lower_pd_name(near), lower_priority(near), far_role,
-                lower_pd_name(far), lower_priority(far));
-}
-
 static void check_priorities(const struct lowering *L, const struct net *net)
 {
     if (!net->virt_rx) {
-        check_above(lower_line(L), net->driver, "driver", net->client[0].pd, "client");
+        lower_check_above(L, lower_line(L), net->driver, "driver", net->client[0].pd, "client");
         return;
     }
-    check_above(lower_line(L), net->driver, "driver", net->virt_rx, "RX virtualiser");
-    check_above(lower_line(L), net->driver, "driver", net->virt_tx, "TX virtualiser");
+    lower_check_above(L, lower_line(L), net->driver, "driver", net->virt_rx, "RX virtualiser");
+    lower_check_above(L, lower_line(L), net->driver, "driver", net->virt_tx, "TX virtualiser");
     for (unsigned i = 0; i < net->nclients; i++) {
         const struct net_client *c = &net->client[i];
-        check_above(c->line, net->virt_rx, "RX virtualiser", c->copier, "copier");
-        check_above(c->line, c->copier, "copier", c->pd, "client");
-        check_above(c->line, net->virt_tx, "TX virtualiser", c->pd, "client");
+        lower_check_above(L, c->line, net->virt_rx, "RX virtualiser", c->copier, "copier");
+        lower_check_above(L, c->line, c->copier, "copier", c->pd, "client");
+        lower_check_above(L, c->line, net->virt_tx, "TX virtualiser", c->pd, "client");
     }
 }
 

@@ -146,9 +146,16 @@ void lower_irq(struct lowering *L, struct xml_node *pd, unsigned intid, unsigned
 void lower_config(struct lowering *L, struct xml_node *pd, const char *symbol,
                   const void *bytes, size_t size);
 int lower_line(const struct lowering *L);
+/* Fails unless each PD of pds (NULL entries skipped) plays one role. */
+void lower_check_roles(const struct lowering *L, const struct xml_node *const *pds, size_t n);
+/* Fails unless 'near' (nearer the device) has a higher priority than 'far'. */
+void lower_check_above(const struct lowering *L, int line, const struct xml_node *near,
+                       const char *near_role, const struct xml_node *far, const char *far_role);
 
-/* net.c */
+/* net.c, serial.c, timer.c */
 void lower_net(struct lowering *L, const struct xml_node *net);
+void lower_serial(struct lowering *L, const struct xml_node *serial);
+void lower_timer(struct lowering *L, const struct xml_node *timer);
 
 /* ---- system.c: the validated model ---- */
 

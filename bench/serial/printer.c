@@ -8,8 +8,6 @@
 #include <pride_debug.h>
 #include <serial/client.h>
 
-#define SERIAL_TX 0
-#define SERIAL_RX 1
 #define LINE_BYTES 64
 #define WARMUP_BYTES (16 * 1024)
 #define MEASURED_BYTES (64 * 1024)
@@ -35,12 +33,12 @@ static void print_lines(void)
 
 void init(void)
 {
-    serial_client_init(SERIAL_TX, SERIAL_RX);
+    serial_client_init();
     print_lines();
 }
 
 void notified(microkit_channel ch)
 {
-    if (ch == SERIAL_TX)
+    if (ch == SERIAL_CLIENT_TX_CH)
         print_lines();
 }

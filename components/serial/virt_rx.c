@@ -5,21 +5,21 @@
  * else passes both characters on. Input for a client whose queue is full is
  * dropped and counted, and so are impossible queue indices.
  *
- * Channels: 0 the driver; 1..N the clients, whose queue regions are mapped
- * contiguously from client_queue_regions; any other channel, a PD that
+ * Channels: 0 the driver; 1..N the clients (serial/config.h, which also
+ * gives the queues); any other channel, a PD that
  * asks for its statistics (pride/stats.h: bytes delivered to clients).
  */
 #include <microkit.h>
 #include <pride/stats.h>
+#include <serial/config.h>
 #include <serial/queue.h>
 
-#define DRIVER_CHANNEL 0
-#define FIRST_CLIENT_CHANNEL 1
-#define MAX_CLIENTS 8
+#define DRIVER_CHANNEL SERIAL_VIRT_DRIVER_CH
+#define FIRST_CLIENT_CHANNEL SERIAL_VIRT_FIRST_CLIENT_CH
+#define MAX_CLIENTS SERIAL_MAX_CLIENTS
 #define FOCUS_ESCAPE 0x1d /* Ctrl-] */
 
-uint64_t driver_queue_region;
-uint64_t client_queue_regions;
+PRIDE_CONFIG(struct serial_virt_config, serial_virt_rx_config, SERIAL_VIRT_RX_MAGIC, SERIAL_CONFIG_VERSION);
 
 static struct ring_consumer driver;
 static struct ring_producer clients[MAX_CLIENTS];
@@ -78,11 +78,12 @@ static void drain(void)
 
 void init(void)
 {
-    ring_consumer_attach(&driver, (struct ring_shared *)driver_queue_region, SERIAL_QUEUE_CAPACITY);
-    num_clients = serial_count_clients(microkit_notifications, FIRST_CLIENT_CHANNEL, MAX_CLIENTS);
+    const struct serial_virt_config *c = pride_config(&serial_virt_rx_config);
+    ring_consumer_attach(&driver, (struct ring_shared *)(uintptr_t)c->driver_queue, SERIAL_QUEUE_CAPACITY);
+    num_clients = c->clients <= MAX_CLIENTS ? c->clients : 0;
     for (unsigned i = 0; i < num_clients; i++)
-        ring_producer_attach(&clients[i], serial_client_queue(client_queue_regions, i),
-                             SERIAL_QUEUE_CAPACITY);
+        ring_producer_attach(&clients[i], (struct ring_shared *)(uintptr_t)c->client_queue[i],
+                       SERIAL_QUEUE_CAPACITY);
     drain();
 }
 

@@ -8,21 +8,21 @@
  * client whose queue indices are impossible is skipped, and that is
  * counted.
  *
- * Channels: 0 the driver; 1..N the clients, whose queue regions are mapped
- * contiguously from client_queue_regions; any other channel, a PD that
+ * Channels: 0 the driver; 1..N the clients (serial/config.h, which also
+ * gives the queues); any other channel, a PD that
  * asks for its statistics (pride/stats.h: bytes passed on).
  */
 #include <microkit.h>
 #include <pride/stats.h>
+#include <serial/config.h>
 #include <serial/queue.h>
 
-#define DRIVER_CHANNEL 0
-#define FIRST_CLIENT_CHANNEL 1
-#define MAX_CLIENTS 8
+#define DRIVER_CHANNEL SERIAL_VIRT_DRIVER_CH
+#define FIRST_CLIENT_CHANNEL SERIAL_VIRT_FIRST_CLIENT_CH
+#define MAX_CLIENTS SERIAL_MAX_CLIENTS
 #define MAX_LINE 256
 
-uint64_t driver_queue_region;
-uint64_t client_queue_regions;
+PRIDE_CONFIG(struct serial_virt_config, serial_virt_tx_config, SERIAL_VIRT_TX_MAGIC, SERIAL_CONFIG_VERSION);
 
 struct client {
     struct ring_consumer queue;
@@ -157,11 +157,12 @@ static void drain(void)
 
 void init(void)
 {
-    ring_producer_attach(&driver, (struct ring_shared *)driver_queue_region, SERIAL_QUEUE_CAPACITY);
-    num_clients = serial_count_clients(microkit_notifications, FIRST_CLIENT_CHANNEL, MAX_CLIENTS);
+    const struct serial_virt_config *c = pride_config(&serial_virt_tx_config);
+    ring_producer_attach(&driver, (struct ring_shared *)(uintptr_t)c->driver_queue, SERIAL_QUEUE_CAPACITY);
+    num_clients = c->clients <= MAX_CLIENTS ? c->clients : 0;
     for (unsigned i = 0; i < num_clients; i++)
-        ring_consumer_attach(&clients[i].queue, serial_client_queue(client_queue_regions, i),
-                             SERIAL_QUEUE_CAPACITY);
+        ring_consumer_attach(&clients[i].queue, (struct ring_shared *)(uintptr_t)c->client_queue[i],
+                       SERIAL_QUEUE_CAPACITY);
     drain();
 }
 

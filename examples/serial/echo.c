@@ -3,15 +3,13 @@
  * line "pride-stats?" also asks the statistics PD, if the system has one,
  * to print every serial PD's statistics (pride/stats.h).
  *
- * Channels: 0 the TX virtualiser, 1 the RX virtualiser, 2 (optional) the
+ * Channels (serial/config.h): 4 the TX virtualiser, 5 the RX virtualiser, 6 (optional) the
  * statistics PD.
  */
 #include <microkit.h>
 #include <serial/client.h>
 
-#define SERIAL_TX 0
-#define SERIAL_RX 1
-#define STATS 2
+#define STATS SERIAL_CLIENT_STATS_CH
 #define STATS_QUERY "pride-stats?"
 
 static char line[128];
@@ -19,7 +17,7 @@ static unsigned length;
 
 void init(void)
 {
-    serial_client_init(SERIAL_TX, SERIAL_RX);
+    serial_client_init();
     serial_printf("[%s] ready: type a line (Ctrl-] 1 or 2 switches client)\n", microkit_name);
 }
 
@@ -52,7 +50,7 @@ static void typed(int c)
 
 void notified(microkit_channel ch)
 {
-    if (ch != SERIAL_RX)
+    if (ch != SERIAL_CLIENT_RX_CH)
         return;
     for (int c; (c = serial_getchar()) >= 0;)
         typed(c);

@@ -54,6 +54,10 @@
 #define PLAT_PD_PPIS            (1u << PLAT_VTIMER_INTID)
 #define PLAT_PD_PPIS_EDGE       0u
 
+/* The PL011 UART (the kernel's debug console, and the serial driver's). */
+#define PLAT_PL011_BASE  PRIDE_U64(0x09000000)
+#define PLAT_PL011_INTID 33
+
 /* virtio-mmio transports: PLAT_VIRTIO_SLOTS slots of PLAT_VIRTIO_SLOT_SIZE
  * bytes from PLAT_VIRTIO_BASE, slot n raising SPI n (INTID 32 + 16 + n).
  * QEMU puts the first -device of the command line in the highest slot, so

@@ -2,8 +2,9 @@
  * Serial client library: formatted output and character input over the
  * client's two queues (to the TX virtualiser, from the RX virtualiser).
  *
- * The system maps the client's queue regions and patches their addresses
- * into serial_tx_region and serial_rx_region (setvar_vaddr). Output that
+ * The client's queues come from its config (serial/config.h, filled from
+ * the system's <serial> element); it talks to the TX virtualiser on
+ * SERIAL_CLIENT_TX_CH and hears of input on SERIAL_CLIENT_RX_CH. Output that
  * does not fit the queue is dropped and counted, never waited for: a PD is
  * event-driven and must not block.
  */
@@ -13,11 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <microkit.h>
+#include <pride/ring.h>
+#include <serial/config.h>
 
-extern uint64_t serial_tx_region;
-extern uint64_t serial_rx_region;
-
-void serial_client_init(microkit_channel tx_virt, microkit_channel rx_virt);
+void serial_client_init(void);
+/* The output queue itself, for tests that play a misbehaving client. */
+struct ring_shared *serial_client_tx_queue(void);
 size_t serial_write(const char *bytes, size_t len); /* returns bytes queued */
 /* Free bytes in the output queue. If fewer than wanted, the TX channel is
  * notified once the virtualiser has made room: write the rest then. */

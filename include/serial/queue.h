@@ -15,8 +15,7 @@ struct serial_queue {
 };
 
 /* Every serial queue region in a system is one page holding a queue of
- * this capacity; a component with several clients maps their regions
- * contiguously, client i at base + i * SERIAL_QUEUE_REGION_SIZE. */
+ * this capacity (where each is mapped: serial/config.h). */
 #define SERIAL_QUEUE_REGION_SIZE 0x1000
 #define SERIAL_QUEUE_CAPACITY 2048
 _Static_assert(sizeof(struct serial_queue) + SERIAL_QUEUE_CAPACITY <= SERIAL_QUEUE_REGION_SIZE,
@@ -29,22 +28,6 @@ _Static_assert((SERIAL_QUEUE_CAPACITY & (SERIAL_QUEUE_CAPACITY - 1)) == 0,
 static inline char *serial_queue_data(struct ring_shared *ring)
 {
     return ((struct serial_queue *)ring)->data;
-}
-
-/* A virtualiser's clients are its channels first, first+1, ... that lead to
- * PDs (channel_mask: bit n set if channel n does; microkit_notifications). */
-static inline unsigned serial_count_clients(uint64_t channel_mask, unsigned first, unsigned max)
-{
-    unsigned n = 0;
-    while (n < max && (channel_mask >> (first + n) & 1))
-        n++;
-    return n;
-}
-
-/* Client i's queue in a virtualiser's contiguous mapping of client regions. */
-static inline struct ring_shared *serial_client_queue(uint64_t regions, unsigned i)
-{
-    return (struct ring_shared *)(uintptr_t)(regions + (uint64_t)i * SERIAL_QUEUE_REGION_SIZE);
 }
 
 /* Copy up to len bytes in; returns how many fit, or SERIAL_QUEUE_CORRUPT. */

@@ -4,7 +4,8 @@
  * The driver's channel 0 is the virtual timer's interrupt; its channels
  * 1..TIMER_MAX_CLIENTS lead to clients, each with its own single pending
  * timeout. A client calls the driver (pp="true" on the client's end) and is
- * notified on the same channel when its timeout expires.
+ * notified on the same channel when its timeout expires. A system's
+ * <timer> element (docs/tool.md) makes these channels and the IRQ.
  */
 #ifndef TIMER_PROTOCOL_H
 #define TIMER_PROTOCOL_H
@@ -12,6 +13,7 @@
 #define TIMER_MAX_CLIENTS 16
 #define TIMER_IRQ_CHANNEL 0
 #define TIMER_FIRST_CLIENT_CHANNEL 1
+#define TIMER_CLIENT_CH 0 /* a client's end, unless its <client> says otherwise */
 
 enum timer_request {
     TIMER_GET_TIME = 1,    /* -> MR0: nanoseconds since boot */

@@ -1,25 +1,30 @@
 /* Serial client library (include/serial/client.h). */
 #include <pride/format.h>
 #include <serial/client.h>
+#include <serial/config.h>
 #include <serial/queue.h>
 
 #define PRINTF_BUFFER 256
 
-uint64_t serial_tx_region;
-uint64_t serial_rx_region;
+PRIDE_CONFIG(struct serial_client_config, serial_client_config, SERIAL_CLIENT_MAGIC,
+             SERIAL_CONFIG_VERSION);
 
 static struct ring_producer tx;
 static struct ring_consumer rx;
-static microkit_channel tx_channel;
 static uint64_t dropped;
 
-void serial_client_init(microkit_channel tx_virt, microkit_channel rx_virt)
+void serial_client_init(void)
 {
-    tx_channel = tx_virt;
-    ring_producer_attach(&tx, (struct ring_shared *)serial_tx_region, SERIAL_QUEUE_CAPACITY);
-    ring_consumer_attach(&rx, (struct ring_shared *)serial_rx_region, SERIAL_QUEUE_CAPACITY);
-    ring_consumer_request_signal(&rx);
-    (void)rx_virt; /* input arrives as notifications on this channel */
+    const struct serial_client_config *c = pride_config(&serial_client_config);
+    ring_producer_attach(&tx, serial_client_tx_queue(), SERIAL_QUEUE_CAPACITY);
+    ring_consumer_attach(&rx, (struct ring_shared *)(uintptr_t)c->rx_queue, SERIAL_QUEUE_CAPACITY);
+    ring_consumer_request_signal(&rx); /* input arrives as notifications on SERIAL_CLIENT_RX_CH */
+}
+
+struct ring_shared *serial_client_tx_queue(void)
+{
+    const struct serial_client_config *c = pride_config(&serial_client_config);
+    return (struct ring_shared *)(uintptr_t)c->tx_queue;
 }
 
 size_t serial_write(const char *bytes, size_t len)
@@ -29,7 +34,7 @@ size_t serial_write(const char *bytes, size_t len)
         n = 0;
     dropped += len - (size_t)n;
     if (ring_producer_must_signal(&tx))
-        microkit_notify(tx_channel);
+        microkit_notify(SERIAL_CLIENT_TX_CH);
     return (size_t)n;
 }
 

@@ -34,11 +34,21 @@ __attribute__((section(".text.start"))) void _start(void)
         microkit_irqs += (u64)banner[0];
 }
 
-#ifdef NET_CONFIGS
-/* Every network role's config (net/config.h), so one fixture can play any
- * role of a <net> element. OLD_VERSION and SMALL_COPIER build images of
- * programs compiled against another version of the header. */
+#ifdef ROLE_CONFIGS
+/* Every network and serial role's config (net/config.h, serial/config.h),
+ * so one fixture can play any role of a subsystem element. OLD_VERSION and
+ * SMALL_COPIER build images of network programs compiled against another
+ * version of the header. */
 #include <net/config.h>
+#include <serial/config.h>
+PRIDE_CONFIG(struct serial_driver_config, serial_driver_config, SERIAL_DRIVER_MAGIC,
+             SERIAL_CONFIG_VERSION);
+PRIDE_CONFIG(struct serial_virt_config, serial_virt_tx_config, SERIAL_VIRT_TX_MAGIC,
+             SERIAL_CONFIG_VERSION);
+PRIDE_CONFIG(struct serial_virt_config, serial_virt_rx_config, SERIAL_VIRT_RX_MAGIC,
+             SERIAL_CONFIG_VERSION);
+PRIDE_CONFIG(struct serial_client_config, serial_client_config, SERIAL_CLIENT_MAGIC,
+             SERIAL_CONFIG_VERSION);
 #ifdef OLD_VERSION
 #define FIXTURE_VERSION (NET_CONFIG_VERSION + 1)
 #else

@@ -32,12 +32,12 @@ build_fixtures() {
                     -Wl,--build-id=none -T "$ROOT/libmicrokit/microkit.ld")
     "$CROSS_CC" "${pd_flags[@]}" -o "$OUT/pd.elf" "$HERE/fixture_pd.c" &&
     "$CROSS_CC" "${pd_flags[@]}" -DNO_IPC_BUFFER -o "$OUT/pd_noipc.elf" "$HERE/fixture_pd.c" &&
-    "$CROSS_CC" "${pd_flags[@]}" -I"$ROOT/include" -DNET_CONFIGS -o "$OUT/pd_net.elf" \
+    "$CROSS_CC" "${pd_flags[@]}" -I"$ROOT/include" -DROLE_CONFIGS -o "$OUT/pd_roles.elf" \
         "$HERE/fixture_pd.c" &&
-    "$CROSS_CC" "${pd_flags[@]}" -I"$ROOT/include" -DNET_CONFIGS -DOLD_VERSION \
-        -o "$OUT/pd_net_old.elf" "$HERE/fixture_pd.c" &&
-    "$CROSS_CC" "${pd_flags[@]}" -I"$ROOT/include" -DNET_CONFIGS -DSMALL_COPIER \
-        -o "$OUT/pd_net_small.elf" "$HERE/fixture_pd.c" &&
+    "$CROSS_CC" "${pd_flags[@]}" -I"$ROOT/include" -DROLE_CONFIGS -DOLD_VERSION \
+        -o "$OUT/pd_roles_old.elf" "$HERE/fixture_pd.c" &&
+    "$CROSS_CC" "${pd_flags[@]}" -I"$ROOT/include" -DROLE_CONFIGS -DSMALL_COPIER \
+        -o "$OUT/pd_roles_small.elf" "$HERE/fixture_pd.c" &&
     build_high_fixture pd_high_ok 0x7FFFFFB000 && build_high_fixture pd_high_guard 0x7FFFFFC000 &&
     "$CROSS_CC" -ffreestanding -nostdlib -static -fno-pic -no-pie -O2 -Wl,--build-id=none \
         -T "$HERE/fixture_kernel.ld" -o "$KERNEL" "$HERE/fixture_kernel.c" &&
@@ -86,12 +86,12 @@ done
 
 # ---- lowering: `pride lower` prints a plain file that builds the same image ----
 
-for f in "$HERE"/good/net*.system; do
+for f in "$HERE"/good/{net,net_direct,serial,timer}.system; do
     base=$(basename "$f" .system)
     name=tool/lower/$base
     if ! pride lower "$f"; then fail "$name" "lower failed: $(first_err)"; continue; fi
     cp "$OUT/stdout" "$OUT/$base.lowered.system"
-    if grep -qE '<(net|client)[ >]' "$OUT/$base.lowered.system"; then
+    if grep -qE '<(net|serial|timer|client)[ >]' "$OUT/$base.lowered.system"; then
         fail "$name" "a subsystem element is left"
     elif ! build "$OUT/$base.lowered.system" "$OUT/$base.lowered.img"; then
         fail "$name" "the lowered file does not build: $(first_err)"

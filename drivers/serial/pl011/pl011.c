@@ -12,11 +12,12 @@
  */
 #include <microkit.h>
 #include <pride/stats.h>
+#include <serial/config.h>
 #include <serial/queue.h>
 
-#define IRQ_CHANNEL 0
-#define TX_VIRT_CHANNEL 1
-#define RX_VIRT_CHANNEL 2
+#define IRQ_CHANNEL SERIAL_DRIVER_IRQ_CH
+#define TX_VIRT_CHANNEL SERIAL_DRIVER_TX_CH
+#define RX_VIRT_CHANNEL SERIAL_DRIVER_RX_CH
 
 /* Registers (PL011 TRM), as 32-bit words. */
 #define UART_DR    0x00
@@ -39,9 +40,9 @@
 #define INT_RT     (1u << 6)
 #define INT_ALL    0x7ffu
 
-uint64_t uart_base;       /* setvar_vaddr: the UART's registers */
-uint64_t tx_queue_region; /* from the TX virtualiser */
-uint64_t rx_queue_region; /* to the RX virtualiser */
+PRIDE_CONFIG(struct serial_driver_config, serial_driver_config, SERIAL_DRIVER_MAGIC,
+             SERIAL_CONFIG_VERSION);
+static uint64_t uart_base; /* the config's: the UART's registers */
 
 static struct ring_consumer tx;
 static struct ring_producer rx;
@@ -106,8 +107,10 @@ static void rx_fill(void)
 
 void init(void)
 {
-    ring_consumer_attach(&tx, (struct ring_shared *)tx_queue_region, SERIAL_QUEUE_CAPACITY);
-    ring_producer_attach(&rx, (struct ring_shared *)rx_queue_region, SERIAL_QUEUE_CAPACITY);
+    const struct serial_driver_config *c = pride_config(&serial_driver_config);
+    uart_base = c->uart;
+    ring_consumer_attach(&tx, (struct ring_shared *)(uintptr_t)c->tx_queue, SERIAL_QUEUE_CAPACITY);
+    ring_producer_attach(&rx, (struct ring_shared *)(uintptr_t)c->rx_queue, SERIAL_QUEUE_CAPACITY);
     *reg(UART_CR) = 0;
     *reg(UART_LCR_H) = LCR_H_WLEN8 | LCR_H_FEN;
     *reg(UART_IFLS) = 0; /* interrupt at 1/8 full */

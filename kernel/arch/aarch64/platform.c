@@ -70,7 +70,7 @@ void arch_timer_start(uint64_t ns)
 }
 
 /* PL011 UART. */
-#define UART_BASE 0x09000000ULL
+#define UART_BASE PLAT_PL011_BASE
 #define UART_DR   MMIO32(UART_BASE + 0x00)
 #define UART_FR   MMIO32(UART_BASE + 0x18)
 #define UART_FR_TXFF (1u << 5)

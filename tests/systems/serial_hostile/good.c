@@ -2,13 +2,11 @@
  * it writes only when the queue has room, and resumes when notified. Then
  * it asks the statistics PD to report.
  *
- * Channels: 0 the TX virtualiser, 1 the RX virtualiser, 2 the statistics PD. */
+ * Channels (serial/config.h): 4 the TX virtualiser, 5 the RX virtualiser, 6 the statistics PD. */
 #include <microkit.h>
 #include <serial/client.h>
 
-#define SERIAL_TX 0
-#define SERIAL_RX 1
-#define STATS 2
+#define STATS SERIAL_CLIENT_STATS_CH
 #define LINES 200
 #define PAYLOAD 40
 #define LINE_BYTES 64 /* room asked for before each line */
@@ -34,12 +32,12 @@ static void write_lines(void)
 
 void init(void)
 {
-    serial_client_init(SERIAL_TX, SERIAL_RX);
+    serial_client_init();
     write_lines();
 }
 
 void notified(microkit_channel ch)
 {
-    if (ch == SERIAL_TX)
+    if (ch == SERIAL_CLIENT_TX_CH)
         write_lines();
 }

@@ -5,22 +5,20 @@
  * asks the statistics PD to report: the good client asks when it is done,
  * which may be before this client ever ran.
  *
- * Channels: 0 the TX virtualiser, 1 the RX virtualiser, 2 the statistics PD.
+ * Channels (serial/config.h): 4 the TX virtualiser, 5 the RX virtualiser, 6 the statistics PD.
  */
 #include <microkit.h>
 #include <serial/client.h>
 #include <serial/queue.h>
 
-#define SERIAL_TX 0
-#define SERIAL_RX 1
-#define STATS 2
+#define STATS SERIAL_CLIENT_STATS_CH
 
 static const char flood[] = "flood flood flood flood flood flood flood\n";
 
 void init(void)
 {
-    serial_client_init(SERIAL_TX, SERIAL_RX);
-    struct ring_shared *ring = (struct ring_shared *)serial_tx_region;
+    serial_client_init();
+    struct ring_shared *ring = serial_client_tx_queue();
     for (uint32_t i = 0;; i++) {
         serial_write(flood, sizeof(flood) - 1);
         if (i % 32)
@@ -28,7 +26,7 @@ void init(void)
         uint32_t tail = ring->tail, head = ring->head;
         ring->tail = tail + 0x40000000u + i;
         ring->head = head - 0x1000u;
-        microkit_notify(SERIAL_TX);
+        microkit_notify(SERIAL_CLIENT_TX_CH);
         ring->tail = tail;
         ring->head = head;
         if (i == 0)

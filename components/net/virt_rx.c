@@ -30,7 +30,7 @@ PRIDE_CONFIG(struct net_virt_rx_config, net_virt_rx_config, NET_VIRT_RX_MAGIC, N
 /* From the config (the tool keeps both within the maxima below). */
 static unsigned num_clients, rx_buffers_count;
 static uint64_t rx_buffers, rx_buffers_paddr, rx_buffers_size; /* read-only here; DMA address */
-static uint8_t macs[NET_MAX_CLIENTS][6];
+static uint64_t mac_keys[NET_MAX_CLIENTS]; /* each client's MAC (mac_key) */
 
 static struct ring_producer driver_free, to_copier[NET_MAX_CLIENTS];
 static struct ring_consumer driver_active, from_copier[NET_MAX_CLIENTS];
@@ -44,12 +44,13 @@ static unsigned index_of(uint64_t dma)
     return (unsigned)((dma - rx_buffers_paddr) / NET_BUFFER_SIZE);
 }
 
-static bool same_mac(const uint8_t *a, const uint8_t *b)
+/* A MAC as one number, for one comparison per client instead of six. */
+static uint64_t mac_key(const uint8_t *mac)
 {
+    uint64_t key = 0;
     for (unsigned i = 0; i < 6; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
+        key |= (uint64_t)mac[i] << (8 * i);
+    return key;
 }
 
 static void give_back(uint64_t dma)
@@ -62,9 +63,10 @@ static void route(struct net_desc frame)
     /* The frame holds an Ethernet header (net_frame_check). */
     const uint8_t *dst = (const uint8_t *)(uintptr_t)(rx_buffers + (frame.offset - rx_buffers_paddr));
     bool group = dst[0] & 1; /* broadcast or multicast */
+    uint64_t key = mac_key(dst);
     uint8_t sent = 0;
     for (unsigned i = 0; i < num_clients; i++)
-        if ((group || same_mac(dst, macs[i])) &&
+        if ((group || key == mac_keys[i]) &&
             net_give(&to_copier[i], frame, &stats.bad_idx))
             sent |= (uint8_t)(1u << i);
     holders[index_of(frame.offset)] = sent;
@@ -152,8 +154,7 @@ static void configure(void)
     for (unsigned i = 0; i < num_clients; i++) {
         ring_producer_attach(&to_copier[i], net_queue_at(c->client[i].to_copier), NET_QUEUE_CAPACITY);
         ring_consumer_attach(&from_copier[i], net_queue_at(c->client[i].from_copier), NET_QUEUE_CAPACITY);
-        for (unsigned b = 0; b < 6; b++)
-            macs[i][b] = c->client[i].mac[b];
+        mac_keys[i] = mac_key(c->client[i].mac);
     }
 }
 

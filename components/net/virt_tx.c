@@ -50,6 +50,12 @@ static bool pass_on(unsigned i, struct net_desc desc)
     return false;
 }
 
+/* The client after i, round the ring (no division on the data path). */
+static unsigned after(unsigned i)
+{
+    return i + 1 < num_clients ? i + 1 : 0;
+}
+
 /* One frame from each client in turn while the driver has room. */
 static void from_clients(void)
 {
@@ -57,8 +63,8 @@ static void from_clients(void)
     bool moved = num_clients > 0;
     while (moved && room > 0) {
         moved = false;
-        for (unsigned k = 0; k < num_clients && room > 0; k++) {
-            unsigned i = (next_client + k) % num_clients;
+        unsigned i = next_client;
+        for (unsigned k = 0; k < num_clients && room > 0; k++, i = after(i)) {
             struct net_desc desc;
             if (!net_take(&from_client[i], &desc, &stats.bad_idx))
                 continue;
@@ -66,7 +72,7 @@ static void from_clients(void)
             if (pass_on(i, desc))
                 room--;
         }
-        next_client = (next_client + 1) % num_clients;
+        next_client = after(next_client);
     }
 }
 

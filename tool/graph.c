@@ -58,6 +58,7 @@ static const char style[] =
     ".end{text-anchor:end}\n"
     ".dev{fill:#a04000}\n"
     ".irq{fill:#6a1b9a}\n"
+    ".group{fill:#00695c;font-style:italic}\n"
     "rect.pd{fill:#e8eef8;stroke:#1f3a68;stroke-width:1.5}\n"
     "rect.passive{fill:#f4f4f4;stroke-dasharray:5 3}\n"
     "rect.mr{fill:#eaf6e9;stroke:#2d6a2d}\n"
@@ -71,8 +72,7 @@ struct text_line {
     const char *cls;  /* CSS class, or NULL */
 };
 
-/* A rectangle with lines of text; the first line is the name. A group of
- * PDs, once the format has one, would be a box around its members' boxes. */
+/* A rectangle with lines of text; the first line is the name. */
 struct box {
     long x, y, w, h;
     const char *cls;
@@ -216,11 +216,20 @@ static struct graph *graph_new(const struct system *sys)
 
 /* ---- rows ---- */
 
+/* Highest priority first; in a row, a subsystem's PDs next to each other
+ * (those in none last), each group in document order. */
 static int by_priority(const void *a, const void *b)
 {
     const struct pd *x = *(struct pd *const *)a, *y = *(struct pd *const *)b;
     if (x->priority != y->priority)
         return x->priority > y->priority ? -1 : 1;
+    if (x->group != y->group) {
+        if (!x->group || !y->group)
+            return x->group ? -1 : 1;
+        int by_name = strcmp(x->group, y->group);
+        if (by_name)
+            return by_name;
+    }
     return (x->index > y->index) - (x->index < y->index);
 }
 
@@ -355,8 +364,10 @@ static void add_map_line(struct box *b, const struct map *m)
 static void pd_lines(const struct graph *g, const struct pd *pd, struct box *b)
 {
     b->cls = pd->passive ? "pd passive" : "pd";
-    b->lines = xcalloc(2 + pd->nirqs + pd->nmaps, sizeof(*b->lines));
+    b->lines = xcalloc(3 + pd->nirqs + pd->nmaps, sizeof(*b->lines));
     add_line(b, pd->name, "name");
+    if (pd->group)
+        add_line(b, format("<%s>", pd->group), "group");
     add_line(b, format("priority %u%s", pd->priority, pd->passive ? " passive" : ""), NULL);
     for (size_t i = 0; i < pd->nirqs; i++)
         add_line(b, format("irq %u id %u %s", pd->irqs[i].intid, pd->irqs[i].id,
@@ -576,7 +587,8 @@ static const struct legend_item legend[] = {
 
 static const char legend_note[] =
     "Small numbers: channel ids, a parent's child id; letters: map perms. "
-    "A link joins a region's bus at a dot.";
+    "A link joins a region's bus at a dot. <net>, <timer>...: the subsystem "
+    "element a PD belongs to; its members stand together in their rows.";
 
 #define NLEGEND (sizeof(legend) / sizeof(legend[0]))
 

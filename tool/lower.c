@@ -106,6 +106,8 @@ struct xml_node *lower_pd(struct lowering *L, const struct xml_node *sub, const 
     if (!pd)
         fail_at(attr_line(sub, role), "<%s> names PD '%s' as its %s, but there is no such "
                 "protection domain", sub->name, name, role);
+    if (!pd->group)
+        pd->group = L->sub->name;
     return pd;
 }
 

@@ -326,6 +326,7 @@ static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *pa
     pd->line = n->line;
     pd->parent = parent;
     pd->name = pd_name(n);
+    pd->group = n->group;
     pd->priority = (unsigned)num_attr(n, "priority", 0, 0, PRIDE_MAX_PRIORITY);
     pd->budget = (uint32_t)num_attr(n, "budget", 1000, 1, UINT32_MAX);
     pd->period = (uint32_t)num_attr(n, "period", pd->budget, 1, UINT32_MAX);

@@ -97,6 +97,7 @@ struct xml_node {
     struct xml_attr *attrs;
     struct xml_node *children; /* document order */
     struct xml_node *next;
+    const char *group; /* a PD's: the first subsystem element naming it (lower.c) */
 };
 
 /* Parses a whole document and returns its root element. */
@@ -223,6 +224,7 @@ struct id_use {
 struct pd {
     const char *name;
     int line;
+    const char *group; /* its subsystem element's name, or NULL */
     unsigned index; /* document (pre-)order: parents before children */
     unsigned priority;
     uint32_t budget, period;

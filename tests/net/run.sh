@@ -48,6 +48,8 @@ with_net_system() {
             timeout 120 python3 "$ROOT/tests/net/echo_check.py" "$port" "$check" |
                 sed "s/^\(PASS\|FAIL\): net_/\1: ${name}_/" ||
                 fail "${name}_$check" "checker failed"
+            # the report is printed after the answer: let it finish first
+            [ "$check" = buffers ] && wait_report "$log"
         done
     else
         fail "$name" "never printed '$ready' (see $log)"
@@ -69,7 +71,7 @@ with_net_system lwip_dhcp "$BUILD/tests/systems/lwip_dhcp/lwip_dhcp.img" \
 # wait_report LOG: until the accounting PD has finished a report in LOG.
 wait_report() {
     local i
-    for ((i = 0; i < 100; i++)); do grep -q 'net: buffers in all:' "$1" && break; sleep 0.05; done
+    for ((i = 0; i < 200; i++)); do grep -q 'net: buffers in all:' "$1" && break; sleep 0.05; done
 }
 
 # pool_whole NAME LOG POOL: in the last report, every buffer of POOL (as the
@@ -98,7 +100,6 @@ test_hostile_client() {
     with_net_system net_hostile "$BUILD/tests/systems/net_hostile/net_hostile.img" "client0: ready" \
         1235 1236 sizes tcp buffers
     expect_contains net_hostile_attacked "$log" "bad descriptors published"
-    wait_report "$log"
     grep -E 'net: |stats: ' "$log" | sed 's/^/    /'
     for pool in rx_dma "client_rx of client0" "tx of client0" "lent to the copier of client0"; do
         pool_whole "net_hostile_whole_${pool// /_}" "$log" "$pool"

@@ -128,6 +128,17 @@ int lower_line(const struct lowering *L)
 
 /* ---- checks every class makes ---- */
 
+void lower_check_client(const struct lowering *L, const struct xml_node *c,
+                        const char *const *attrs, unsigned count, unsigned max)
+{
+    if (strcmp(c->name, "client"))
+        fail_at(c->line, "unknown element <%s> inside <%s>", c->name, L->sub->name);
+    check_attrs(c, attrs);
+    no_children(c);
+    if (count == max)
+        fail_at(c->line, "<%s> has more than %u clients", L->sub->name, max);
+}
+
 void lower_check_roles(const struct lowering *L, const struct xml_node *const *pds, size_t n)
 {
     for (size_t i = 0; i < n; i++)

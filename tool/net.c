@@ -79,12 +79,7 @@ static void parse_ip(const struct xml_attr *a, uint8_t ip[4])
 static void parse_client(struct lowering *L, struct net *net, const struct xml_node *c)
 {
     static const char *const attrs[] = {"pd", "copier", "mac", "ip", NULL};
-    if (strcmp(c->name, "client"))
-        fail_at(c->line, "unknown element <%s> inside <net>", c->name);
-    check_attrs(c, attrs);
-    no_children(c);
-    if (net->nclients == NET_MAX_CLIENTS)
-        fail_at(c->line, "<net> has more than %d clients", NET_MAX_CLIENTS);
+    lower_check_client(L, c, attrs, net->nclients, NET_MAX_CLIENTS);
     struct net_client *nc = &net->client[net->nclients++];
     nc->line = c->line;
     nc->pd = lower_pd(L, c, "pd", true);

@@ -28,12 +28,7 @@ static void parse_serial(struct lowering *L, struct serial *s, const struct xml_
     s->virt_rx = lower_pd(L, n, "virt_rx", true);
     s->stats = lower_pd(L, n, "stats", false);
     for (const struct xml_node *c = n->children; c; c = c->next) {
-        if (strcmp(c->name, "client"))
-            fail_at(c->line, "unknown element <%s> inside <serial>", c->name);
-        check_attrs(c, client_attrs);
-        no_children(c);
-        if (s->nclients == SERIAL_MAX_CLIENTS)
-            fail_at(c->line, "<serial> has more than %d clients", SERIAL_MAX_CLIENTS);
+        lower_check_client(L, c, client_attrs, s->nclients, SERIAL_MAX_CLIENTS);
         s->client_line[s->nclients] = c->line;
         s->client[s->nclients++] = lower_pd(L, c, "pd", true);
     }

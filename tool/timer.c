@@ -5,8 +5,6 @@
  * driver's channel 1 + i, and the client's end is TIMER_CLIENT_CH unless
  * its <client> gives an id.
  */
-#include <string.h>
-
 #include "tool.h"
 #include "timer/protocol.h"
 
@@ -21,12 +19,7 @@ void lower_timer(struct lowering *L, const struct xml_node *n)
     pds[npds++] = driver;
     lower_irq(L, driver, PLAT_VTIMER_INTID, TIMER_IRQ_CHANNEL);
     for (const struct xml_node *c = n->children; c; c = c->next) {
-        if (strcmp(c->name, "client"))
-            fail_at(c->line, "unknown element <%s> inside <timer>", c->name);
-        check_attrs(c, client_attrs);
-        no_children(c);
-        if (npds == 1 + TIMER_MAX_CLIENTS)
-            fail_at(c->line, "<timer> has more than %d clients", TIMER_MAX_CLIENTS);
+        lower_check_client(L, c, client_attrs, (unsigned)npds - 1, TIMER_MAX_CLIENTS);
         struct xml_node *client = lower_pd(L, c, "pd", true);
         pds[npds] = client;
         lower_check_roles(L, pds, npds + 1);

@@ -147,6 +147,10 @@ void lower_irq(struct lowering *L, struct xml_node *pd, unsigned intid, unsigned
 void lower_config(struct lowering *L, struct xml_node *pd, const char *symbol,
                   const void *bytes, size_t size);
 int lower_line(const struct lowering *L);
+/* Checks child c of the subsystem element as its 'count'-th <client> (from
+ * 0) with only 'attrs' and no children, of at most 'max'. */
+void lower_check_client(const struct lowering *L, const struct xml_node *c,
+                        const char *const *attrs, unsigned count, unsigned max);
 /* Fails unless each PD of pds (NULL entries skipped) plays one role. */
 void lower_check_roles(const struct lowering *L, const struct xml_node *const *pds, size_t n);
 /* Fails unless 'near' (nearer the device) has a higher priority than 'far'. */

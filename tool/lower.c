@@ -126,6 +126,41 @@ int lower_line(const struct lowering *L)
     return L->sub->line;
 }
 
+/* ---- what several classes share ---- */
+
+void lower_virtio_device(const struct xml_node *sub, uint64_t *page, unsigned *irq)
+{
+    *page = num_attr(sub, "device", PLAT_VIRTIO_LAST_PAGE, PLAT_VIRTIO_BASE,
+                     PLAT_VIRTIO_LAST_PAGE);
+    if (*page % PAGE_SIZE_SMALL)
+        fail_at(attr_line(sub, "device"), "device %#llx is not a page of virtio-mmio slots",
+                (unsigned long long)*page);
+    *irq = (unsigned)num_attr(sub, "irq", PLAT_VIRTIO_LAST_INTID, PLAT_VIRTIO_FIRST_INTID,
+                              PLAT_VIRTIO_LAST_INTID);
+}
+
+const char *lower_virtio_region(struct lowering *L, uint64_t page)
+{
+    char name[32];
+    snprintf(name, sizeof(name), "virtio_mmio_%llx", (unsigned long long)page);
+    for (const struct xml_node *c = L->root->children; c; c = c->next) {
+        const struct xml_attr *a = find_attr(c, "name");
+        if (!strcmp(c->name, "memory_region") && a && !strcmp(a->value, name))
+            return a->value;
+    }
+    lower_region(L, name, PAGE_SIZE_SMALL, page);
+    return xstrdup(name);
+}
+
+uint64_t lower_dma_window(const struct xml_node *sub)
+{
+    uint64_t dma = num_value(required(sub, "dma"), PLAT_RAM_BASE, RAM_END - 1);
+    if (dma % PAGE_SIZE_SMALL)
+        fail_at(attr_line(sub, "dma"), "dma window %#llx is not page-aligned",
+                (unsigned long long)dma);
+    return dma;
+}
+
 /* ---- checks every class makes ---- */
 
 void lower_check_client(const struct lowering *L, const struct xml_node *c,
@@ -136,7 +171,7 @@ void lower_check_client(const struct lowering *L, const struct xml_node *c,
     check_attrs(c, attrs);
     no_children(c);
     if (count == max)
-        fail_at(c->line, "<%s> has more than %u clients", L->sub->name, max);
+        fail_at(c->line, "<%s> allows at most %u <client>", L->sub->name, max);
 }
 
 void lower_check_roles(const struct lowering *L, const struct xml_node *const *pds, size_t n)
@@ -250,6 +285,7 @@ static const struct {
     {"net", lower_net},
     {"serial", lower_serial},
     {"timer", lower_timer},
+    {"blk", lower_blk},
 };
 
 void lower_system(struct xml_node *root)

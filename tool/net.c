@@ -103,17 +103,8 @@ static void parse_net(struct lowering *L, struct net *net, const struct xml_node
     net->accounting = lower_pd(L, n, "accounting", false);
     if (net->accounting && !net->virt_rx)
         fail_at(attr_line(n, "accounting"), "buffer accounting needs the virtualisers");
-    net->device = num_attr(n, "device", PLAT_VIRTIO_LAST_PAGE, PLAT_VIRTIO_BASE,
-                           PLAT_VIRTIO_LAST_PAGE);
-    if (net->device % PAGE_SIZE_SMALL)
-        fail_at(attr_line(n, "device"), "device %#llx is not a page of virtio-mmio slots",
-                (unsigned long long)net->device);
-    net->irq = (unsigned)num_attr(n, "irq", PLAT_VIRTIO_LAST_INTID, PLAT_VIRTIO_FIRST_INTID,
-                                  PLAT_VIRTIO_LAST_INTID);
-    net->dma = num_value(required(n, "dma"), PLAT_RAM_BASE, RAM_END - 1);
-    if (net->dma % PAGE_SIZE_SMALL)
-        fail_at(attr_line(n, "dma"), "dma window %#llx is not page-aligned",
-                (unsigned long long)net->dma);
+    lower_virtio_device(n, &net->device, &net->irq);
+    net->dma = lower_dma_window(n);
     net->rx_buffers = (unsigned)num_attr(n, "rx_buffers", DEFAULT_BUFFERS, 1, NET_POOL_MAX_BUFFERS);
     net->client_buffers =
         (unsigned)num_attr(n, "client_buffers", DEFAULT_BUFFERS, 1, NET_POOL_MAX_BUFFERS);
@@ -206,11 +197,11 @@ static void lower_driver(struct lowering *L, const struct net *net, uint64_t dma
                          struct net_driver_config *d)
 {
     *d = (struct net_driver_config){.header = {NET_DRIVER_MAGIC, NET_CONFIG_VERSION}};
-    lower_region(L, "net_mmio", PAGE_SIZE_SMALL, net->device);
     lower_region(L, "net_rings", NET_DRIVER_RINGS_SIZE, net->dma);
     lower_region(L, "net_rx_dma", pages((uint64_t)net->rx_buffers * NET_BUFFER_SIZE),
                  net->dma + NET_DRIVER_RINGS_SIZE);
-    d->mmio_vaddr = lower_map(L, net->driver, "net_mmio", PAGE_SIZE_SMALL, "rw", false);
+    d->mmio_vaddr = lower_map(L, net->driver, lower_virtio_region(L, net->device), PAGE_SIZE_SMALL,
+                              "rw", false);
     d->rings_vaddr = lower_map(L, net->driver, "net_rings", NET_DRIVER_RINGS_SIZE, "rw", true);
     d->rings_paddr = net->dma;
     d->dma_base = net->dma + NET_DRIVER_RINGS_SIZE;

@@ -151,16 +151,25 @@ int lower_line(const struct lowering *L);
  * 0) with only 'attrs' and no children, of at most 'max'. */
 void lower_check_client(const struct lowering *L, const struct xml_node *c,
                         const char *const *attrs, unsigned count, unsigned max);
+/* The 'device' (a page of virtio-mmio slots; default the last) and 'irq'
+ * (default the last slot's) attributes of a virtio subsystem element. */
+void lower_virtio_device(const struct xml_node *sub, uint64_t *page, unsigned *irq);
+/* The region of a page of virtio-mmio slots, made once however many
+ * drivers map it: its name. */
+const char *lower_virtio_region(struct lowering *L, uint64_t page);
+/* The required, page-aligned 'dma' attribute: a physical address in RAM. */
+uint64_t lower_dma_window(const struct xml_node *sub);
 /* Fails unless each PD of pds (NULL entries skipped) plays one role. */
 void lower_check_roles(const struct lowering *L, const struct xml_node *const *pds, size_t n);
 /* Fails unless 'near' (nearer the device) has a higher priority than 'far'. */
 void lower_check_above(const struct lowering *L, int line, const struct xml_node *near,
                        const char *near_role, const struct xml_node *far, const char *far_role);
 
-/* net.c, serial.c, timer.c */
+/* net.c, serial.c, timer.c, blk.c */
 void lower_net(struct lowering *L, const struct xml_node *net);
 void lower_serial(struct lowering *L, const struct xml_node *serial);
 void lower_timer(struct lowering *L, const struct xml_node *timer);
+void lower_blk(struct lowering *L, const struct xml_node *blk);
 
 /* ---- system.c: the validated model ---- */
 

@@ -33,6 +33,7 @@ enum pride_stats_unit {
     PRIDE_STATS_FRAMES,
     PRIDE_STATS_BYTES,
     PRIDE_STATS_TIMEOUTS,
+    PRIDE_STATS_REQUESTS,
     PRIDE_STATS_UNITS
 };
 
@@ -134,7 +135,7 @@ static inline bool pride_stats_ask(microkit_channel ch, struct pride_stats *s,
 
 static inline void pride_stats_print(const char *name, const struct pride_stats *s)
 {
-    static const char *const units[PRIDE_STATS_UNITS] = {"frames", "bytes", "timeouts"};
+    static const char *const units[PRIDE_STATS_UNITS] = {"frames", "bytes", "timeouts", "requests"};
     microkit_dbg_puts("stats: ");
     microkit_dbg_puts(name);
     microkit_dbg_puts(" ");

@@ -6,6 +6,8 @@
 #  - net_unit.c under ASan/UBSan: the network descriptor queues
 #    (include/net/queue.h): wrap, full/empty, corruption, the descriptor
 #    checks every hop shares;
+#  - blk_unit.c under ASan/UBSan: the block protocol (include/blk/queue.h):
+#    queues, and the request check every block server uses;
 #  - net_accounting.c under ASan/UBSan: the network buffer accounting
 #    (include/net/holdings.h) on a model of the echo server, healthy and
 #    with buffers lost, doubled or unconfirmed;
@@ -82,5 +84,6 @@ test_litmus() {
 test_sanitized queue_unit unit.c
 test_sanitized net_unit net_unit.c
 test_sanitized net_accounting net_accounting.c
+test_sanitized blk_unit blk_unit.c
 test_stress
 test_litmus

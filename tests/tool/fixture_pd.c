@@ -35,12 +35,15 @@ __attribute__((section(".text.start"))) void _start(void)
 }
 
 #ifdef ROLE_CONFIGS
-/* Every network and serial role's config (net/config.h, serial/config.h),
+/* Every block, network and serial role's config (blk/, net/, serial/config.h),
  * so one fixture can play any role of a subsystem element. OLD_VERSION and
  * SMALL_COPIER build images of network programs compiled against another
  * version of the header. */
+#include <blk/config.h>
 #include <net/config.h>
 #include <serial/config.h>
+PRIDE_CONFIG(struct blk_driver_config, blk_driver_config, BLK_DRIVER_MAGIC, BLK_CONFIG_VERSION);
+PRIDE_CONFIG(struct blk_client_config, blk_client_config, BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION);
 PRIDE_CONFIG(struct serial_driver_config, serial_driver_config, SERIAL_DRIVER_MAGIC,
              SERIAL_CONFIG_VERSION);
 PRIDE_CONFIG(struct serial_virt_config, serial_virt_tx_config, SERIAL_VIRT_TX_MAGIC,

@@ -31,47 +31,15 @@
 #include <microkit.h>
 #include <net/accounting.h>
 #include <net/config.h>
-#include <pride/platform.h>
+#include <virtio/mmio.h>
 
 #define IRQ_CHANNEL NET_DRIVER_IRQ_CH
 #define RX_CHANNEL NET_DRIVER_RX_CH
 #define TX_CHANNEL NET_DRIVER_TX_CH
 
-/* virtio-mmio registers (virtio 1.x, section 4.2.2). */
-#define VIRTIO_MAGIC_VALUE 0x000
-#define VIRTIO_VERSION 0x004
-#define VIRTIO_DEVICE_ID 0x008
-#define VIRTIO_DEVICE_FEATURES 0x010
-#define VIRTIO_DEVICE_FEATURES_SEL 0x014
-#define VIRTIO_DRIVER_FEATURES 0x020
-#define VIRTIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_QUEUE_SEL 0x030
-#define VIRTIO_QUEUE_NUM_MAX 0x034
-#define VIRTIO_QUEUE_NUM 0x038
-#define VIRTIO_QUEUE_READY 0x044
-#define VIRTIO_QUEUE_NOTIFY 0x050
-#define VIRTIO_INTERRUPT_STATUS 0x060
-#define VIRTIO_INTERRUPT_ACK 0x064
-#define VIRTIO_STATUS 0x070
-#define VIRTIO_QUEUE_DESC 0x080
-#define VIRTIO_QUEUE_DRIVER 0x090
-#define VIRTIO_QUEUE_DEVICE 0x0a0
-#define VIRTIO_CONFIG 0x100
-#define VIRTIO_MAGIC 0x74726976
-#define VIRTIO_DEVICE_NET 1
-
-#define STATUS_ACKNOWLEDGE 1
-#define STATUS_DRIVER 2
-#define STATUS_DRIVER_OK 4
-#define STATUS_FEATURES_OK 8
 #define FEATURE_NET_MAC (1u << 5)
-#define FEATURE_VERSION_1 (1u << 0) /* bit 32, in the second feature word */
 
-#define DESC_F_NEXT 1
-#define DESC_F_WRITE 2
-#define AVAIL_F_NO_INTERRUPT 1
-
-#define QUEUE_SIZE 128
+#define QUEUE_SIZE VIRTIO_QUEUE_SIZE
 #define SLOTS (QUEUE_SIZE / 2) /* packets in flight per queue */
 #define RX_QUEUE 0
 #define TX_QUEUE 1
@@ -84,28 +52,6 @@ PRIDE_CONFIG(struct net_driver_config, net_driver_config, NET_DRIVER_MAGIC, NET_
 /* From the config: the rings' DMA address, and the window every buffer
  * lies in (at most NET_DMA_WINDOW_SIZE, which in_flight covers). */
 static uint64_t rings_paddr, buffers_paddr, buffers_size;
-
-struct vq_desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags;
-    uint16_t next;
-};
-
-struct vq_avail {
-    uint16_t flags;
-    uint16_t idx;
-    uint16_t ring[QUEUE_SIZE];
-};
-
-struct vq_used {
-    uint16_t flags;
-    uint16_t idx;
-    struct {
-        uint32_t id;
-        uint32_t len;
-    } ring[QUEUE_SIZE];
-};
 
 /* Layout of the rings region: two virtqueues, then the headers. */
 struct rings_layout {
@@ -139,23 +85,17 @@ static struct pride_stats stats = {.unit = PRIDE_STATS_FRAMES};
 
 static uint32_t reg_read(unsigned offset)
 {
-    return *(volatile uint32_t *)(regs + offset);
+    return virtio_read(regs, offset);
 }
 
 static void reg_write(unsigned offset, uint32_t value)
 {
-    *(volatile uint32_t *)(regs + offset) = value;
-}
-
-static void reg_write64(unsigned offset, uint64_t value)
-{
-    reg_write(offset, (uint32_t)value);
-    reg_write(offset + 4, (uint32_t)(value >> 32));
+    virtio_write(regs, offset, value);
 }
 
 static void barrier(void)
 {
-    __asm__ volatile("dmb sy" ::: "memory");
+    virtio_barrier();
 }
 
 static uint64_t rings_dma(const volatile void *p)
@@ -194,7 +134,7 @@ static void post(struct virtq *q, uint64_t buffer, uint32_t length, uint16_t fla
     volatile struct vq_desc *head = &q->desc[2 * slot], *body = &q->desc[2 * slot + 1];
     head->addr = rings_dma(layout->headers[q->index][slot]);
     head->len = NET_HEADER_SIZE;
-    head->flags = DESC_F_NEXT | flags;
+    head->flags = VIRTQ_DESC_F_NEXT | flags;
     head->next = (uint16_t)(2 * slot + 1);
     body->addr = buffer;
     body->len = length;
@@ -238,7 +178,7 @@ static void rx_refill(void)
             if (!net_empty_taken(desc, buffers_paddr, buffers_size, &stats.bad_desc) ||
                 !claim_buffer(desc.offset))
                 continue;
-            post(&rxq, desc.offset, NET_BUFFER_SIZE, DESC_F_WRITE);
+            post(&rxq, desc.offset, NET_BUFFER_SIZE, VIRTQ_DESC_F_WRITE);
             posted = true;
         }
         running_low = SLOTS - rxq.num_free < RX_LOW_WATER;
@@ -260,7 +200,7 @@ static void rx_complete(void)
         struct net_desc frame = {buffer, length - NET_HEADER_SIZE, 0};
         if (!net_frame_length_valid(frame.length) || !net_give(&rx_active, frame, &stats.bad_idx)) {
             stats.drops++; /* give the buffer straight back to the device */
-            post(&rxq, buffer, NET_BUFFER_SIZE, DESC_F_WRITE);
+            post(&rxq, buffer, NET_BUFFER_SIZE, VIRTQ_DESC_F_WRITE);
             publish(&rxq);
             continue;
         }
@@ -318,7 +258,7 @@ static bool tx_completions_quiet(void)
 {
     bool in_flight = txq.num_free < SLOTS;
     bool wanted = in_flight && (txq.num_free == 0 || ring_consumer_waiting(&tx_free));
-    txq.avail->flags = wanted ? 0 : AVAIL_F_NO_INTERRUPT;
+    txq.avail->flags = wanted ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
     barrier();
     return !wanted || txq.last_used == txq.used->idx;
 }
@@ -337,7 +277,7 @@ static void serve(void)
         microkit_deferred_notify(TX_CHANNEL);
 }
 
-static void setup_queue(struct virtq *q, unsigned index)
+static bool setup_queue(struct virtq *q, unsigned index)
 {
     q->index = index;
     q->desc = layout->desc[index];
@@ -345,39 +285,8 @@ static void setup_queue(struct virtq *q, unsigned index)
     q->used = &layout->used[index];
     for (unsigned s = 0; s < SLOTS; s++)
         q->free_slot[q->num_free++] = (uint16_t)s;
-    reg_write(VIRTIO_QUEUE_SEL, index);
-    reg_write(VIRTIO_QUEUE_NUM, QUEUE_SIZE);
-    reg_write64(VIRTIO_QUEUE_DESC, rings_dma(q->desc));
-    reg_write64(VIRTIO_QUEUE_DRIVER, rings_dma(q->avail));
-    reg_write64(VIRTIO_QUEUE_DEVICE, rings_dma(q->used));
-    reg_write(VIRTIO_QUEUE_READY, 1);
-}
-
-static bool find_device(uint64_t mmio_page)
-{
-    for (unsigned slot = 0; slot < 0x1000 / PLAT_VIRTIO_SLOT_SIZE; slot++) {
-        regs = (volatile uint8_t *)(mmio_page + slot * PLAT_VIRTIO_SLOT_SIZE);
-        if (reg_read(VIRTIO_MAGIC_VALUE) == VIRTIO_MAGIC && reg_read(VIRTIO_VERSION) == 2 &&
-            reg_read(VIRTIO_DEVICE_ID) == VIRTIO_DEVICE_NET)
-            return true;
-    }
-    return false;
-}
-
-static bool negotiate(void)
-{
-    reg_write(VIRTIO_STATUS, 0);
-    reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE);
-    reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
-    reg_write(VIRTIO_DEVICE_FEATURES_SEL, 1);
-    if (!(reg_read(VIRTIO_DEVICE_FEATURES) & FEATURE_VERSION_1))
-        return false;
-    reg_write(VIRTIO_DRIVER_FEATURES_SEL, 0);
-    reg_write(VIRTIO_DRIVER_FEATURES, FEATURE_NET_MAC);
-    reg_write(VIRTIO_DRIVER_FEATURES_SEL, 1);
-    reg_write(VIRTIO_DRIVER_FEATURES, FEATURE_VERSION_1);
-    reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
-    return reg_read(VIRTIO_STATUS) & STATUS_FEATURES_OK;
+    return virtio_queue_setup(regs, index, rings_dma(q->desc), rings_dma(q->avail),
+                              rings_dma(q->used));
 }
 
 static void print_mac(void)
@@ -402,14 +311,14 @@ void init(void)
     ring_producer_attach(&rx_active, net_queue_at(c->rx_active), NET_QUEUE_CAPACITY);
     ring_consumer_attach(&tx_active, net_queue_at(c->tx_active), NET_QUEUE_CAPACITY);
     ring_producer_attach(&tx_free, net_queue_at(c->tx_free), NET_QUEUE_CAPACITY);
-    if (!find_device(c->mmio_vaddr) || !negotiate()) {
+    uint32_t features;
+    regs = virtio_find(c->mmio_vaddr, VIRTIO_DEVICE_NET);
+    if (!regs || !virtio_negotiate(regs, FEATURE_NET_MAC, &features) ||
+        !setup_queue(&rxq, RX_QUEUE) || !setup_queue(&txq, TX_QUEUE)) {
         microkit_dbg_puts("virtio-net: no usable modern virtio-net device\n");
         return;
     }
-    setup_queue(&rxq, RX_QUEUE);
-    setup_queue(&txq, TX_QUEUE);
-    reg_write(VIRTIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK |
-                                 STATUS_DRIVER_OK);
+    virtio_driver_ok(regs);
     print_mac();
     /* Also asks for the first frames to send: otherwise a first frame could
      * wait on its queue until something is received (tests/spin/net_demand.pml). */

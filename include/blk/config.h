@@ -1,0 +1,50 @@
+/*
+ * Block config structs (pride/config.h): what the virtio-blk driver and
+ * its client learn about their system, filled by `pride build` from the
+ * system's <blk> element (docs/tool.md). The client's data region lies in
+ * a fixed DMA window, so the driver hands the device its physical
+ * addresses directly: no copy between client and disk.
+ *
+ * Channel ids by role: the driver's IRQ, its client, its statistics
+ * channel; the client's end is BLK_CLIENT_CH, apart from the timer's (0),
+ * a network client's (1..3) and a serial client's (4..6).
+ */
+#ifndef BLK_CONFIG_H
+#define BLK_CONFIG_H
+
+#include <stdint.h>
+#include <pride/config.h>
+
+#define BLK_CONFIG_VERSION 1
+#define BLK_DRIVER_MAGIC 0x424c4b44u /* "BLKD" */
+#define BLK_CLIENT_MAGIC 0x424c4b4cu /* "BLKL" */
+
+#define BLK_DRIVER_IRQ_CH 0
+#define BLK_DRIVER_CLIENT_CH 1
+#define BLK_DRIVER_STATS_CH 3
+#define BLK_CLIENT_CH 7
+
+#define BLK_DRIVER_RINGS_SIZE 0x2000 /* the driver's virtqueue, headers and status bytes */
+#define BLK_MAX_DATA_SIZE 0x4000000  /* a client's data region: 64 MiB at most */
+
+struct blk_driver_config {
+    struct pride_config_header header;
+    uint64_t mmio_vaddr;  /* a page of virtio-mmio slots */
+    uint64_t rings_vaddr; /* driver-private DMA memory */
+    uint64_t rings_paddr;
+    uint64_t data_paddr; /* the client's data region, for the device */
+    uint64_t data_size;
+    uint64_t requests, responses, info; /* vaddrs: from, to the client; its info page */
+};
+
+struct blk_client_config {
+    struct pride_config_header header;
+    uint64_t data_vaddr;
+    uint64_t data_size;
+    uint64_t requests, responses, info; /* vaddrs; info is read-only here */
+};
+
+_Static_assert(sizeof(struct blk_driver_config) == 72, "no implicit padding");
+_Static_assert(sizeof(struct blk_client_config) == 48, "no implicit padding");
+
+#endif

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Block tests: the virtio-blk driver and the block protocol on QEMU's
+# virtio-blk device, backed by a disk image made here (tests/systems/blk_basic):
+# reads of what the host wrote, writes, FLUSH and BARRIER, requests no server
+# may follow, and read-only storage; afterwards the host reads the image.
+set -u
+source "$(dirname "$0")/../lib.sh"
+OUT=$BUILD/tests/blk
+IMAGE=$BUILD/tests/systems/blk_basic/blk_basic.img
+mkdir -p "$OUT"
+
+# make_disk FILE: 8192 sectors, byte j of sector s = (7 s + j) mod 256.
+make_disk() {
+    python3 -c "
+import sys
+with open(sys.argv[1], 'wb') as f:
+    for s in range(8192):
+        f.write(bytes((s * 7 + j) & 0xff for j in range(512)))" "$1"
+}
+
+# disk_holds_writes FILE: sectors 1000..1063 hold the guest's pattern (13 s + j + 1),
+# every other sector still the host's.
+disk_holds_writes() {
+    python3 -c "
+import sys
+data = open(sys.argv[1], 'rb').read()
+for s in range(8192):
+    seed, extra = (13, 1) if 1000 <= s < 1064 else (7, 0)
+    want = bytes((s * seed + j + extra) & 0xff for j in range(512))
+    if data[s * 512:(s + 1) * 512] != want:
+        sys.exit('sector %d differs' % s)" "$1"
+}
+
+# run_blk NAME DISK DRIVE_OPTS: boot the tester on DISK; the lines it printed.
+run_blk() {
+    local log=$OUT/$1.log
+    if ! boot_system "$IMAGE" "$log" 30 "blk_test: done" -global virtio-mmio.force-legacy=false \
+        -drive "file=$2,if=none,format=raw,id=d0$3" -device virtio-blk-device,drive=d0; then
+        fail "$1" "never printed 'blk_test: done' (see $log)"
+        return 1
+    fi
+    if grep -q 'FAILED' "$log"; then
+        fail "$1" "$(grep -m1 FAILED "$log")"
+    else
+        pass "$1"
+    fi
+    if grep -q 'pride: fault' "$log"; then fail "${1}_no_fault" "$(grep -m1 'pride: fault' "$log")"
+    else pass "${1}_no_fault"; fi
+}
+
+make_disk "$OUT/rw.img"
+if run_blk blk_read_write "$OUT/rw.img" ""; then
+    expect_contains blk_flush_offered "$OUT/blk_read_write.log" "write cache flushed on FLUSH"
+    if out=$(disk_holds_writes "$OUT/rw.img" 2>&1); then pass blk_writes_on_disk
+    else fail blk_writes_on_disk "$out"; fi
+fi
+
+make_disk "$OUT/ro.img"
+before=$(sha256sum <"$OUT/ro.img")
+if run_blk blk_read_only "$OUT/ro.img" ",readonly=on"; then
+    expect_contains blk_read_only_seen "$OUT/blk_read_only.log" "writes refused on read-only storage"
+    [ "$(sha256sum <"$OUT/ro.img")" = "$before" ] && pass blk_read_only_disk_unchanged ||
+        fail blk_read_only_disk_unchanged "the image changed"
+fi

@@ -66,21 +66,10 @@ struct blk_response {
     uint32_t reserved;
 };
 
-struct blk_request_queue {
-    struct ring_shared ring;
-    struct blk_request slots[];
-};
-
-struct blk_response_queue {
-    struct ring_shared ring;
-    struct blk_response slots[];
-};
-
-_Static_assert(sizeof(struct blk_request_queue) + BLK_QUEUE_CAPACITY * sizeof(struct blk_request) <=
+_Static_assert(sizeof(struct ring_shared) + BLK_QUEUE_CAPACITY * sizeof(struct blk_request) <=
                    BLK_QUEUE_REGION_SIZE,
                "request queue must fit its region");
-_Static_assert(sizeof(struct blk_response_queue) +
-                       BLK_QUEUE_CAPACITY * sizeof(struct blk_response) <=
+_Static_assert(sizeof(struct ring_shared) + BLK_QUEUE_CAPACITY * sizeof(struct blk_response) <=
                    BLK_QUEUE_REGION_SIZE,
                "response queue must fit its region");
 _Static_assert((BLK_QUEUE_CAPACITY & (BLK_QUEUE_CAPACITY - 1)) == 0,
@@ -129,57 +118,8 @@ static inline enum blk_status blk_request_check(const struct blk_request *r,
     return BLK_OK;
 }
 
-static inline struct blk_request *blk_request_slot(struct ring_shared *ring, uint32_t index,
-                                                   uint32_t capacity)
-{
-    return &((struct blk_request_queue *)ring)->slots[index & (capacity - 1)];
-}
-
-static inline struct blk_response *blk_response_slot(struct ring_shared *ring, uint32_t index,
-                                                     uint32_t capacity)
-{
-    return &((struct blk_response_queue *)ring)->slots[index & (capacity - 1)];
-}
-
-/* Append a request; false if the queue is full or corrupt. */
-static inline bool blk_request_put(struct ring_producer *p, const struct blk_request *r)
-{
-    if (ring_producer_space(p) <= 0)
-        return false;
-    *blk_request_slot(p->shared, p->tail, p->capacity) = *r;
-    ring_producer_publish(p, 1);
-    return true;
-}
-
-/* Take a request (a copy: the neighbour may change the slot after): 1 if
- * taken, 0 if none, -1 if the queue's indices are impossible. */
-static inline int blk_request_take(struct ring_consumer *c, struct blk_request *r)
-{
-    int64_t n = ring_consumer_available(c);
-    if (n <= 0)
-        return n < 0 ? -1 : 0;
-    *r = *blk_request_slot(c->shared, c->head, c->capacity);
-    ring_consumer_release(c, 1);
-    return 1;
-}
-
-static inline bool blk_response_put(struct ring_producer *p, const struct blk_response *r)
-{
-    if (ring_producer_space(p) <= 0)
-        return false;
-    *blk_response_slot(p->shared, p->tail, p->capacity) = *r;
-    ring_producer_publish(p, 1);
-    return true;
-}
-
-static inline int blk_response_take(struct ring_consumer *c, struct blk_response *r)
-{
-    int64_t n = ring_consumer_available(c);
-    if (n <= 0)
-        return n < 0 ? -1 : 0;
-    *r = *blk_response_slot(c->shared, c->head, c->capacity);
-    ring_consumer_release(c, 1);
-    return 1;
-}
+/* blk_request_put/_take and blk_response_put/_take (pride/ring.h). */
+RING_RECORD_QUEUE(blk_request, struct blk_request)
+RING_RECORD_QUEUE(blk_response, struct blk_response)
 
 #endif

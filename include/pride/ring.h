@@ -188,4 +188,31 @@ static inline void ring_producer_request_signal(struct ring_producer *p)
     ring_full_barrier();
 }
 
+/* A queue of fixed records of 'type' right after the shared indices:
+ * defines name_put (append a copy; false if full or corrupt) and
+ * name_take (take a copy, since the neighbour may rewrite the slot: 1 if
+ * taken, 0 if empty, -1 if the indices are impossible). */
+#define RING_RECORD_QUEUE(name, type)                                                      \
+    static inline type *name##_slot(struct ring_shared *ring, uint32_t index, uint32_t cap) \
+    {                                                                                      \
+        return (type *)(void *)(ring + 1) + (index & (cap - 1));                           \
+    }                                                                                      \
+    static inline bool name##_put(struct ring_producer *p, const type *record)             \
+    {                                                                                      \
+        if (ring_producer_space(p) <= 0)                                                   \
+            return false;                                                                  \
+        *name##_slot(p->shared, p->tail, p->capacity) = *record;                           \
+        ring_producer_publish(p, 1);                                                       \
+        return true;                                                                       \
+    }                                                                                      \
+    static inline int name##_take(struct ring_consumer *c, type *record)                   \
+    {                                                                                      \
+        int64_t n = ring_consumer_available(c);                                            \
+        if (n <= 0)                                                                        \
+            return n < 0 ? -1 : 0;                                                         \
+        *record = *name##_slot(c->shared, c->head, c->capacity);                           \
+        ring_consumer_release(c, 1);                                                       \
+        return 1;                                                                          \
+    }
+
 #endif

@@ -24,6 +24,12 @@
 #    the device never left without buffers while all sleep);
 #  - net_demand_rx_broken.pml, the same with the driver not kicking the
 #    virtualiser when short, must make Spin report an error;
+#  - blk.pml, the block protocol between a client and the virtio-blk driver
+#    (include/blk/queue.h) with a device completing in any order, a barrier
+#    and a client that falls behind in reading responses, must verify with
+#    no error (no lost answer, each answered once, barrier order kept, no
+#    deadlock); blk_broken.pml, the driver taking requests whatever room the
+#    response queue has left, must make Spin report an error;
 #  - lifecycle.pml, the kernel's rules for calls, receive, faults, restarts
 #    and stops (kernel/ipc.c, kernel/fault.c) over a grandparent, a parent,
 #    a middle server and the parent's child, must verify with no error (no
@@ -108,6 +114,8 @@ test_broken_model net_demand_broken spin_net_demand_broken
 test_correct_model net_demand_rx spin_net_demand_rx \
     "buffers conserved, no stranded frame, no starved device, no deadlock"
 test_broken_model net_demand_rx_broken spin_net_demand_rx_broken
+test_correct_model blk spin_blk "no lost answer, each answered once, barrier order kept, no deadlock"
+test_broken_model blk_broken spin_blk_broken
 test_correct_model lifecycle spin_lifecycle \
     "no deadlock, every call answered, no lost fault, no PD held twice"
 test_broken_model lifecycle_broken spin_lifecycle_broken

@@ -1,61 +1,166 @@
 /*
  * The <blk> subsystem element (docs/tool.md): the virtio-blk driver and
- * its client. Checks the element and lowers it: the device's slot page,
- * the driver's rings and the client's data region in one fixed DMA window
- * from 'dma' (the device moves data straight to and from the client), the
- * request and response queues, the storage-information page (read-only
- * for the client), the channel and the IRQ, and both config structs
+ * its client, or, with a block virtualiser ('virt'), up to
+ * BLK_MAX_CLIENTS clients, each on a partition of its own. Checks the
+ * element and lowers it: the device's slot page; one fixed DMA window from
+ * 'dma' holding the driver's rings and then the driver's data region
+ * (behind a virtualiser: its scratch buffer, then every client's data
+ * region), so the device moves data straight to and from the clients; the
+ * request and response queues and storage-information pages (read-only
+ * for their readers); channels, the IRQ and the config structs
  * (blk/config.h).
  */
+#include <string.h>
+
 #include "tool.h"
 #include "blk/config.h"
+#include "blk/partition.h"
 #include "blk/queue.h"
 
+struct blk_client {
+    struct xml_node *pd;
+    int line;
+    uint64_t data_size;
+    unsigned partition;
+};
+
 struct blk {
-    struct xml_node *driver, *client;
-    int client_line;
-    uint64_t device, dma, data_size;
+    struct xml_node *driver, *virt;
+    struct blk_client client[BLK_MAX_CLIENTS];
+    unsigned nclients;
+    uint64_t device, dma, window; /* window: the driver's data region's size */
     unsigned irq;
 };
 
+static uint64_t data_size(const struct xml_node *n, uint64_t def)
+{
+    uint64_t size = num_attr(n, "data_size", def, PAGE_SIZE_SMALL, BLK_MAX_DATA_SIZE);
+    if (size % PAGE_SIZE_SMALL)
+        fail_at(attr_line(n, "data_size"), "data_size %#llx is not a multiple of 0x1000",
+                (unsigned long long)size);
+    return size;
+}
+
+static void parse_client(struct lowering *L, struct blk *b, const struct xml_node *c,
+                         uint64_t default_size)
+{
+    static const char *const direct_attrs[] = {"pd", NULL};
+    static const char *const virt_attrs[] = {"pd", "partition", "data_size", NULL};
+    lower_check_client(L, c, b->virt ? virt_attrs : direct_attrs, b->nclients,
+                       b->virt ? BLK_MAX_CLIENTS : 1);
+    struct blk_client *bc = &b->client[b->nclients++];
+    bc->pd = lower_pd(L, c, "pd", true);
+    bc->line = c->line;
+    bc->data_size = data_size(c, default_size);
+    bc->partition = (unsigned)num_attr(c, "partition", 0, 0, BLK_MAX_PARTITIONS - 1);
+}
+
 static void parse_blk(struct lowering *L, struct blk *b, const struct xml_node *n)
 {
-    static const char *const attrs[] = {"driver", "device", "irq", "dma", "data_size", NULL};
-    static const char *const client_attrs[] = {"pd", NULL};
+    static const char *const attrs[] = {"driver", "virt", "device", "irq", "dma", "data_size", NULL};
     check_attrs(n, attrs);
     b->driver = lower_pd(L, n, "driver", true);
+    b->virt = lower_pd(L, n, "virt", false);
     lower_virtio_device(n, &b->device, &b->irq);
     b->dma = lower_dma_window(n);
-    b->data_size = num_value(required(n, "data_size"), PAGE_SIZE_SMALL, BLK_MAX_DATA_SIZE);
-    if (b->data_size % PAGE_SIZE_SMALL)
-        fail_at(attr_line(n, "data_size"), "data_size %#llx is not a multiple of 0x1000",
-                (unsigned long long)b->data_size);
-    unsigned count = 0;
-    for (const struct xml_node *c = n->children; c; c = c->next) {
-        lower_check_client(L, c, client_attrs, count++, 1);
-        b->client = lower_pd(L, c, "pd", true);
-        b->client_line = c->line;
-    }
-    if (!b->client)
+    if (!b->virt)
+        required(n, "data_size");
+    uint64_t default_size = data_size(n, 0x100000);
+    for (const struct xml_node *c = n->children; c; c = c->next)
+        parse_client(L, b, c, default_size);
+    if (!b->nclients)
         fail_at(n->line, "<blk> has no <client>");
+    b->window = b->virt ? BLK_SCRATCH_SIZE : 0;
+    for (unsigned i = 0; i < b->nclients; i++)
+        b->window += b->client[i].data_size;
 }
 
 static void check_blk(const struct lowering *L, const struct blk *b)
 {
-    const struct xml_node *pds[] = {b->driver, b->client};
-    lower_check_roles(L, pds, 2);
-    lower_check_above(L, b->client_line, b->driver, "driver", b->client, "client");
-    if (b->dma + BLK_DRIVER_RINGS_SIZE + b->data_size > RAM_END)
+    const struct xml_node *pds[2 + BLK_MAX_CLIENTS] = {b->driver, b->virt};
+    for (unsigned i = 0; i < b->nclients; i++)
+        pds[2 + i] = b->client[i].pd;
+    lower_check_roles(L, pds, 2 + b->nclients);
+    for (unsigned i = 0; i < b->nclients; i++)
+        lower_check_above(L, b->client[i].line, b->virt ? b->virt : b->driver,
+                          b->virt ? "virtualiser" : "driver", b->client[i].pd, "client");
+    if (b->virt)
+        lower_check_above(L, lower_line(L), b->driver, "driver", b->virt, "virtualiser");
+    if (b->dma + BLK_DRIVER_RINGS_SIZE + b->window > RAM_END)
         fail_at(lower_line(L), "<blk>'s DMA window ends past RAM");
 }
 
-/* A page between the driver and the client: its address in each. */
-static void share(struct lowering *L, const char *name, const struct blk *b, uint64_t *in_driver,
-                  const char *client_perms, uint64_t *in_client)
+static const char *name_of(const char *prefix, const struct xml_node *pd, const char *what)
+{
+    const char *a = xconcat(prefix, strlen(prefix), lower_pd_name(pd));
+    return xconcat(a, strlen(a), what);
+}
+
+/* A page between a server and a client: its address in each. */
+static void share(struct lowering *L, const char *name, struct xml_node *server,
+                  uint64_t *in_server, struct xml_node *client, const char *client_perms,
+                  uint64_t *in_client)
 {
     lower_region(L, name, BLK_QUEUE_REGION_SIZE, 0);
-    *in_driver = lower_map(L, b->driver, name, BLK_QUEUE_REGION_SIZE, "rw", true);
-    *in_client = lower_map(L, b->client, name, BLK_QUEUE_REGION_SIZE, client_perms, true);
+    *in_server = lower_map(L, server, name, BLK_QUEUE_REGION_SIZE, "rw", true);
+    *in_client = lower_map(L, client, name, BLK_QUEUE_REGION_SIZE, client_perms, true);
+}
+
+/* Queues, info page and channel between a server (driver or virtualiser)
+ * and one reader of its storage. */
+static void link(struct lowering *L, struct xml_node *server, unsigned server_ch,
+                 struct xml_node *client, unsigned client_ch, uint64_t in_server[3],
+                 uint64_t in_client[3])
+{
+    share(L, name_of("blk_", client, "_requests"), server, &in_server[0], client, "rw", &in_client[0]);
+    share(L, name_of("blk_", client, "_responses"), server, &in_server[1], client, "rw", &in_client[1]);
+    share(L, name_of("blk_", client, "_info"), server, &in_server[2], client, "r", &in_client[2]);
+    lower_channel(L, server, server_ch, false, client, client_ch);
+}
+
+static uint64_t client_data(struct lowering *L, const struct blk_client *c, uint64_t paddr)
+{
+    const char *name = name_of("blk_", c->pd, "_data");
+    lower_region(L, name, c->data_size, paddr);
+    return lower_map(L, c->pd, name, c->data_size, "rw", true);
+}
+
+static void lower_virt(struct lowering *L, const struct blk *b, struct blk_driver_config *d)
+{
+    struct blk_virt_config v = {.header = {BLK_VIRT_MAGIC, BLK_CONFIG_VERSION}};
+    uint64_t in_driver[3], in_virt[3], offset = BLK_SCRATCH_SIZE;
+    link(L, b->driver, BLK_DRIVER_CLIENT_CH, b->virt, BLK_VIRT_DRIVER_CH, in_driver, in_virt);
+    d->requests = in_driver[0], d->responses = in_driver[1], d->info = in_driver[2];
+    v.driver_requests = in_virt[0], v.driver_responses = in_virt[1], v.driver_info = in_virt[2];
+    lower_region(L, "blk_scratch", BLK_SCRATCH_SIZE, d->data_paddr);
+    v.scratch_vaddr = lower_map(L, b->virt, "blk_scratch", BLK_SCRATCH_SIZE, "rw", true);
+    v.clients = b->nclients;
+    for (unsigned i = 0; i < b->nclients; i++) {
+        const struct blk_client *c = &b->client[i];
+        struct blk_virt_client *vc = &v.client[i];
+        struct blk_client_config cc = {.header = {BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION}};
+        uint64_t in_v[3], in_c[3];
+        link(L, b->virt, BLK_VIRT_FIRST_CLIENT_CH + i, c->pd, BLK_CLIENT_CH, in_v, in_c);
+        *vc = (struct blk_virt_client){in_v[0], in_v[1], in_v[2], offset, c->data_size,
+                                       c->partition, 0};
+        cc = (struct blk_client_config){cc.header, client_data(L, c, d->data_paddr + offset),
+                                        c->data_size, in_c[0], in_c[1], in_c[2]};
+        offset += c->data_size;
+        lower_config(L, c->pd, "blk_client_config", &cc, sizeof(cc));
+    }
+    lower_config(L, b->virt, "blk_virt_config", &v, sizeof(v));
+}
+
+static void lower_direct(struct lowering *L, const struct blk *b, struct blk_driver_config *d)
+{
+    const struct blk_client *c = &b->client[0];
+    uint64_t in_driver[3], in_client[3];
+    link(L, b->driver, BLK_DRIVER_CLIENT_CH, c->pd, BLK_CLIENT_CH, in_driver, in_client);
+    d->requests = in_driver[0], d->responses = in_driver[1], d->info = in_driver[2];
+    struct blk_client_config cc = {{BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION},
+                                   client_data(L, c, d->data_paddr), c->data_size,
+                                   in_client[0], in_client[1], in_client[2]};
+    lower_config(L, c->pd, "blk_client_config", &cc, sizeof(cc));
 }
 
 void lower_blk(struct lowering *L, const struct xml_node *n)
@@ -65,21 +170,17 @@ void lower_blk(struct lowering *L, const struct xml_node *n)
     parse_blk(L, &b, n);
     check_blk(L, &b);
     struct blk_driver_config d = {.header = {BLK_DRIVER_MAGIC, BLK_CONFIG_VERSION}};
-    struct blk_client_config c = {.header = {BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION}};
     d.mmio_vaddr = lower_map(L, b.driver, lower_virtio_region(L, b.device), PAGE_SIZE_SMALL, "rw",
                              false);
     lower_irq(L, b.driver, b.irq, BLK_DRIVER_IRQ_CH);
     lower_region(L, "blk_rings", BLK_DRIVER_RINGS_SIZE, b.dma);
     d.rings_vaddr = lower_map(L, b.driver, "blk_rings", BLK_DRIVER_RINGS_SIZE, "rw", true);
     d.rings_paddr = b.dma;
-    lower_region(L, "blk_data", b.data_size, b.dma + BLK_DRIVER_RINGS_SIZE);
-    c.data_vaddr = lower_map(L, b.client, "blk_data", b.data_size, "rw", true);
     d.data_paddr = b.dma + BLK_DRIVER_RINGS_SIZE;
-    d.data_size = c.data_size = b.data_size;
-    share(L, "blk_requests", &b, &d.requests, "rw", &c.requests);
-    share(L, "blk_responses", &b, &d.responses, "rw", &c.responses);
-    share(L, "blk_info", &b, &d.info, "r", &c.info);
-    lower_channel(L, b.driver, BLK_DRIVER_CLIENT_CH, false, b.client, BLK_CLIENT_CH);
+    d.data_size = b.window;
+    if (b.virt)
+        lower_virt(L, &b, &d);
+    else
+        lower_direct(L, &b, &d);
     lower_config(L, b.driver, "blk_driver_config", &d, sizeof(d));
-    lower_config(L, b.client, "blk_client_config", &c, sizeof(c));
 }

@@ -5,9 +5,15 @@
  * a fixed DMA window, so the driver hands the device its physical
  * addresses directly: no copy between client and disk.
  *
+ * With several clients, the block virtualiser is the driver's client: the
+ * driver's data region is then the whole window (the virtualiser's scratch
+ * buffer, then every client's region), and the virtualiser translates each
+ * client's offsets and blocks into it, never touching the data.
+ *
  * Channel ids by role: the driver's IRQ, its client, its statistics
- * channel; the client's end is BLK_CLIENT_CH, apart from the timer's (0),
- * a network client's (1..3) and a serial client's (4..6).
+ * channel; the virtualiser's driver and clients; a client's end is
+ * BLK_CLIENT_CH, apart from the timer's (0), a network client's (1..3) and
+ * a serial client's (4..6).
  */
 #ifndef BLK_CONFIG_H
 #define BLK_CONFIG_H
@@ -18,14 +24,19 @@
 #define BLK_CONFIG_VERSION 1
 #define BLK_DRIVER_MAGIC 0x424c4b44u /* "BLKD" */
 #define BLK_CLIENT_MAGIC 0x424c4b4cu /* "BLKL" */
+#define BLK_VIRT_MAGIC 0x424c4b56u   /* "BLKV" */
 
 #define BLK_DRIVER_IRQ_CH 0
 #define BLK_DRIVER_CLIENT_CH 1
 #define BLK_DRIVER_STATS_CH 3
 #define BLK_CLIENT_CH 7
+#define BLK_VIRT_DRIVER_CH 0
+#define BLK_VIRT_FIRST_CLIENT_CH 1
 
 #define BLK_DRIVER_RINGS_SIZE 0x2000 /* the driver's virtqueue, headers and status bytes */
 #define BLK_MAX_DATA_SIZE 0x4000000  /* a client's data region: 64 MiB at most */
+#define BLK_MAX_CLIENTS 4            /* of the virtualiser */
+#define BLK_SCRATCH_SIZE 0x4000      /* the virtualiser's buffer for partition tables */
 
 struct blk_driver_config {
     struct pride_config_header header;
@@ -44,6 +55,26 @@ struct blk_client_config {
     uint64_t requests, responses, info; /* vaddrs; info is read-only here */
 };
 
+struct blk_virt_client {
+    uint64_t requests, responses, info; /* vaddrs here */
+    uint64_t data_offset;               /* of its region in the driver's data region */
+    uint64_t data_size;
+    uint32_t partition; /* index in the disk's table; 0 is the whole of a disk without one */
+    uint32_t reserved;
+};
+
+struct blk_virt_config {
+    struct pride_config_header header;
+    uint32_t clients;
+    uint32_t reserved;
+    uint64_t driver_requests, driver_responses, driver_info; /* vaddrs */
+    uint64_t scratch_vaddr;  /* BLK_SCRATCH_SIZE bytes, mapped here only */
+    uint64_t scratch_offset; /* of it in the driver's data region */
+    struct blk_virt_client client[BLK_MAX_CLIENTS];
+};
+
+_Static_assert(sizeof(struct blk_virt_client) == 48, "no implicit padding");
+_Static_assert(sizeof(struct blk_virt_config) == 56 + 48 * BLK_MAX_CLIENTS, "no implicit padding");
 _Static_assert(sizeof(struct blk_driver_config) == 72, "no implicit padding");
 _Static_assert(sizeof(struct blk_client_config) == 48, "no implicit padding");
 

@@ -62,6 +62,17 @@ static inline bool blk_inside(uint64_t start, uint64_t sectors, uint64_t capacit
     return sectors && start < capacity && sectors <= capacity - start;
 }
 
+/* A FAT boot sector in sector 0 (a disk formatted without a partition
+ * table: the whole disk is one volume): a jump instruction, 512-byte
+ * sectors, and "FAT" where FAT12/16 or FAT32 put their type. */
+static inline bool blk_looks_like_fat(const uint8_t *s)
+{
+    bool jump = s[0] == 0xeb || s[0] == 0xe9;
+    bool fat_name = (s[54] == 'F' && s[55] == 'A' && s[56] == 'T') ||
+                    (s[82] == 'F' && s[83] == 'A' && s[84] == 'T');
+    return jump && s[11] == 0x00 && s[12] == 0x02 && fat_name;
+}
+
 /* The MBR in sector 0: false if there is none. *gpt: a protective entry
  * says the real table is a GPT (and no MBR partitions are returned). */
 static inline bool blk_mbr_parse(const uint8_t *s, uint64_t capacity, struct blk_partitions *out,

@@ -34,9 +34,9 @@ for s in range(8192):
 # run_blk NAME DISK DRIVE_OPTS: boot the tester on DISK; the lines it printed.
 run_blk() {
     local log=$OUT/$1.log
-    if ! boot_system "$IMAGE" "$log" 30 "blk_test: done" -global virtio-mmio.force-legacy=false \
+    if ! boot_system "$IMAGE" "$log" 30 "tester: done: ok" -global virtio-mmio.force-legacy=false \
         -drive "file=$2,if=none,format=raw,id=d0$3" -device virtio-blk-device,drive=d0; then
-        fail "$1" "never printed 'blk_test: done' (see $log)"
+        fail "$1" "never printed 'tester: done' (see $log)"
         return 1
     fi
     if grep -q 'FAILED' "$log"; then
@@ -94,3 +94,85 @@ test_partitions() {
         fail blk_partitions_none "$("$bin" "$OUT/bare.img")"
 }
 test_partitions
+
+# fill_partitions FILE: each partition's sector s holds the host's pattern
+# (7 s + j) counted from the partition's start, as the tester expects.
+PARTS="2048:4096 6144:8192"
+fill_partitions() {
+    python3 -c "
+import sys
+f = open(sys.argv[1], 'r+b')
+for part in sys.argv[2:]:
+    start, n = map(int, part.split(':'))
+    f.seek(start * 512)
+    f.write(b''.join(bytes((s * 7 + j) & 0xff for j in range(512)) for s in range(n)))" "$1" $PARTS
+}
+
+# partitions_hold_writes FILE CLEAN: sectors 1000..1063 of each partition hold
+# the guest's pattern; every other byte of the disk is as in CLEAN.
+partitions_hold_writes() {
+    python3 -c "
+import sys
+data, clean = open(sys.argv[1], 'rb').read(), bytearray(open(sys.argv[2], 'rb').read())
+for part in sys.argv[3:]:
+    start = int(part.split(':')[0])
+    for s in range(1000, 1064):
+        clean[(start + s) * 512:(start + s + 1) * 512] = bytes((s * 13 + j + 1) & 0xff for j in range(512))
+if data != clean:
+    first = next(i for i in range(len(data)) if data[i] != clean[i])
+    sys.exit('byte %d (sector %d) differs' % (first, first // 512))" "$1" "$2" $PARTS
+}
+
+# boot_parts DISK LOG: the two-client system on DISK until both clients are
+# done (at most 30 s), then QEMU is killed by its PID.
+boot_parts() {
+    : >"$2"
+    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -nic none -display none \
+        -monitor none -serial "file:$2" -global virtio-mmio.force-legacy=false \
+        -drive "file=$1,if=none,format=raw,id=d0" -device virtio-blk-device,drive=d0 \
+        -kernel "$BUILD/tests/systems/blk_parts/blk_parts.img" </dev/null >"$2.qemu" 2>&1 &
+    local pid=$! i
+    for ((i = 0; i < 600; i++)); do
+        [ "$(grep -c ': done: ' "$2")" -ge 2 ] && break
+        grep -q 'does not check out' "$2" && sleep 1 && break
+        sleep 0.05
+    done
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+}
+
+# Two clients of the block virtualiser, each on its partition of an MBR or
+# a GPT disk, at the same time; then a GPT whose primary header is corrupt.
+test_partitioned() {
+    local label=$1 name=blk_virt_$1 disk=$OUT/parts_$1.img log=$OUT/blk_virt_$1.log
+    rm -f "$disk" && truncate -s 8M "$disk"
+    printf 'label: %s\nstart=2048, size=4096\nstart=6144, size=8192\n' "$label" |
+        sfdisk -q "$disk" >/dev/null 2>&1
+    fill_partitions "$disk" && cp "$disk" "$disk.clean"
+    boot_parts "$disk" "$log"
+    expect_contains "${name}_table" "$log" "blk_virt: $2, 2 partitions"
+    for c in client0 client1; do
+        if grep -q "$c: done: ok" "$log" && ! grep -q "$c: .*FAILED" "$log"; then pass "${name}_$c"
+        else fail "${name}_$c" "$(grep -m1 "$c: .*FAILED" "$log" || echo "not done, see $log")"; fi
+    done
+    if out=$(partitions_hold_writes "$disk" "$disk.clean" 2>&1); then pass "${name}_only_own_partition_written"
+    else fail "${name}_only_own_partition_written" "$out"; fi
+}
+test_partitioned dos MBR
+test_partitioned gpt GPT
+
+# A GPT whose primary header is corrupt (one byte of its CRC): no partition
+# is used, so nothing is written, and the clients are never told "ready".
+test_corrupt_gpt() {
+    local disk=$OUT/parts_bad.img log=$OUT/blk_virt_bad.log
+    cp "$OUT/parts_gpt.img.clean" "$disk"
+    printf '\xff' | dd of="$disk" bs=1 seek=$((512 + 16)) conv=notrunc status=none
+    cp "$disk" "$disk.clean"
+    boot_parts "$disk" "$log"
+    expect_contains blk_virt_corrupt_gpt_refused "$log" "blk_virt: GPT that does not check out, 0 partitions"
+    if grep -q 'client[01]: read' "$log"; then fail blk_virt_corrupt_gpt_clients_idle "$(grep -m1 client "$log")"
+    else pass blk_virt_corrupt_gpt_clients_idle; fi
+    cmp -s "$disk" "$disk.clean" && pass blk_virt_corrupt_gpt_disk_unchanged ||
+        fail blk_virt_corrupt_gpt_disk_unchanged "the image changed"
+}
+test_corrupt_gpt

@@ -7,7 +7,9 @@
  *      BARRIER (on read-only storage: the writes must be refused);
  *   3. reads them back and compares;
  *   4. sends requests no server may follow, and checks each one's error.
- * Prints one line per step; the host checks the disk image afterwards.
+ * Prints one line per step, named by the PD; the host checks the disk
+ * image afterwards. Behind the block virtualiser, blocks are its
+ * partition's and the host's pattern starts anew at the partition.
  * (The first step starts when the driver says the storage is ready.)
  * Channel: BLK_CLIENT_CH, the driver (blk/config.h).
  */
@@ -67,7 +69,8 @@ static unsigned mismatches(uint64_t offset, uint64_t first, unsigned seed)
 
 static void say(const char *what, unsigned bad)
 {
-    microkit_dbg_puts("blk_test: ");
+    microkit_dbg_puts(microkit_name);
+    microkit_dbg_puts(": ");
     microkit_dbg_puts(what);
     if (bad) {
         microkit_dbg_puts(": FAILED, ");
@@ -133,7 +136,7 @@ static void next_step(void)
     else if (step == 4)
         send_hostile();
     else
-        microkit_dbg_puts("blk_test: done\n");
+        say("done", 0);
 }
 
 static void collect(void)

@@ -97,7 +97,7 @@ test_partitions
 
 # fill_partitions FILE: each partition's sector s holds the host's pattern
 # (7 s + j) counted from the partition's start, as the tester expects.
-PARTS="2048:4096 6144:8192"
+PARTS="2048:4096 6144:8192 14336:1024"
 fill_partitions() {
     python3 -c "
 import sys
@@ -108,13 +108,13 @@ for part in sys.argv[2:]:
     f.write(b''.join(bytes((s * 7 + j) & 0xff for j in range(512)) for s in range(n)))" "$1" $PARTS
 }
 
-# partitions_hold_writes FILE CLEAN: sectors 1000..1063 of each partition hold
+# partitions_hold_writes FILE CLEAN: sectors 1000..1063 of the testers' partitions hold
 # the guest's pattern; every other byte of the disk is as in CLEAN.
 partitions_hold_writes() {
     python3 -c "
 import sys
 data, clean = open(sys.argv[1], 'rb').read(), bytearray(open(sys.argv[2], 'rb').read())
-for part in sys.argv[3:]:
+for part in sys.argv[3:5]:  # the two testers'; the hostile client only reads
     start = int(part.split(':')[0])
     for s in range(1000, 1064):
         clean[(start + s) * 512:(start + s + 1) * 512] = bytes((s * 13 + j + 1) & 0xff for j in range(512))
@@ -142,15 +142,17 @@ boot_parts() {
 }
 
 # Two clients of the block virtualiser, each on its partition of an MBR or
-# a GPT disk, at the same time; then a GPT whose primary header is corrupt.
+# a GPT disk, at the same time, next to a hostile one on a third; then a GPT
+# whose primary header is corrupt.
 test_partitioned() {
     local label=$1 name=blk_virt_$1 disk=$OUT/parts_$1.img log=$OUT/blk_virt_$1.log
     rm -f "$disk" && truncate -s 8M "$disk"
-    printf 'label: %s\nstart=2048, size=4096\nstart=6144, size=8192\n' "$label" |
-        sfdisk -q "$disk" >/dev/null 2>&1
+    printf 'label: %s\nstart=2048, size=4096\nstart=6144, size=8192\nstart=14336, size=1024\n' \
+        "$label" | sfdisk -q "$disk" >/dev/null 2>&1
     fill_partitions "$disk" && cp "$disk" "$disk.clean"
     boot_parts "$disk" "$log"
-    expect_contains "${name}_table" "$log" "blk_virt: $2, 2 partitions"
+    expect_contains "${name}_table" "$log" "blk_virt: $2, 3 partitions"
+    expect_contains "${name}_hostile_attacked" "$log" "hostile: attacked"
     for c in client0 client1; do
         if grep -q "$c: done: ok" "$log" && ! grep -q "$c: .*FAILED" "$log"; then pass "${name}_$c"
         else fail "${name}_$c" "$(grep -m1 "$c: .*FAILED" "$log" || echo "not done, see $log")"; fi

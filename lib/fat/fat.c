@@ -1,0 +1,395 @@
+/* FAT volumes, read side (fat.h). */
+#include "fat.h"
+
+#include <string.h>
+
+#define DIR_ENTRY_SIZE 32
+#define ENTRIES_PER_SECTOR (FAT_SECTOR_SIZE / DIR_ENTRY_SIZE)
+#define MAX_DIR_ENTRIES 65536 /* FAT's limit: a larger directory is corrupt */
+#define ATTR_VOLUME 0x08
+#define ATTR_DIR 0x10
+#define ATTR_LFN 0x0f
+#define LFN_UNITS 13 /* UTF-16 units per long-name entry */
+#define LFN_MAX_ENTRIES 20
+#define FIRST_CLUSTER 2
+
+static uint32_t get16(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return get16(p) | get16(p + 2) << 16;
+}
+
+static bool valid_cluster(const struct fat_volume *v, uint32_t c)
+{
+    return c >= FIRST_CLUSTER && c - FIRST_CLUSTER < v->clusters;
+}
+
+/* ---- the boot sector ---- */
+
+static bool power_of_two(uint32_t x)
+{
+    return x && !(x & (x - 1));
+}
+
+/* Type by cluster count (the FAT specification's rule, not the label). */
+static enum fat_status set_type(struct fat_volume *v, const uint8_t *s)
+{
+    v->type = v->clusters < 4085 ? 12 : v->clusters < 65525 ? 16 : 32;
+    uint64_t fat_bytes = (uint64_t)(v->clusters + FIRST_CLUSTER) * v->type / 8 + 1;
+    if (fat_bytes > (uint64_t)v->fat_sectors * FAT_SECTOR_SIZE)
+        return FAT_CORRUPT; /* the FAT cannot hold an entry for every cluster */
+    if (v->type != 32)
+        return v->root_entries ? FAT_OK : FAT_CORRUPT;
+    v->root_cluster = get32(s + 44);
+    return !v->root_entries && !get16(s + 22) && valid_cluster(v, v->root_cluster) ? FAT_OK
+                                                                                  : FAT_CORRUPT;
+}
+
+enum fat_status fat_mount(struct fat_volume *v, fat_sector_fn sector, void *ctx,
+                          uint64_t volume_sectors)
+{
+    *v = (struct fat_volume){.sector = sector, .ctx = ctx};
+    const uint8_t *s = sector(ctx, 0);
+    if (!s)
+        return FAT_AGAIN;
+    uint32_t reserved = get16(s + 14), fats = s[16];
+    v->sectors_per_cluster = s[13];
+    v->root_entries = get16(s + 17);
+    v->total_sectors = get16(s + 19) ? get16(s + 19) : get32(s + 32);
+    v->fat_sectors = get16(s + 22) ? get16(s + 22) : get32(s + 36);
+    if (get16(s + 11) != FAT_SECTOR_SIZE || !power_of_two(v->sectors_per_cluster) || !reserved ||
+        !fats || fats > 4 || !v->fat_sectors || s[510] != 0x55 || s[511] != 0xaa ||
+        v->total_sectors > volume_sectors)
+        return FAT_CORRUPT;
+    v->fat_start = reserved;
+    v->root_start = reserved + (uint64_t)fats * v->fat_sectors;
+    v->data_start = v->root_start + ((uint64_t)v->root_entries * DIR_ENTRY_SIZE + FAT_SECTOR_SIZE - 1) /
+                                        FAT_SECTOR_SIZE;
+    if (v->data_start >= v->total_sectors)
+        return FAT_CORRUPT;
+    uint64_t clusters = (v->total_sectors - v->data_start) / v->sectors_per_cluster;
+    if (!clusters || clusters > 0x0ffffff5)
+        return FAT_CORRUPT;
+    v->clusters = (uint32_t)clusters;
+    return set_type(v, s);
+}
+
+/* ---- cluster chains ---- */
+
+/* The FAT entry of cluster c (checked in range): *next is the following
+ * cluster, or 0 at the chain's end. A free, bad or out-of-range entry
+ * inside a chain is corruption. */
+static enum fat_status next_cluster(const struct fat_volume *v, uint32_t c, uint32_t *next)
+{
+    uint64_t offset = v->type == 12 ? c + c / 2 : (uint64_t)c * (v->type / 8);
+    const uint8_t *s = v->sector(v->ctx, v->fat_start + offset / FAT_SECTOR_SIZE);
+    if (!s)
+        return FAT_AGAIN;
+    unsigned at = offset % FAT_SECTOR_SIZE;
+    uint32_t value, end;
+    if (v->type == 12) {
+        /* 12 bits may straddle two sectors; the first byte is kept, since
+         * asking for the second may take the first one's buffer */
+        uint32_t low = s[at];
+        const uint8_t *s2 = s + at + 1;
+        if (at == FAT_SECTOR_SIZE - 1)
+            s2 = v->sector(v->ctx, v->fat_start + offset / FAT_SECTOR_SIZE + 1);
+        if (!s2)
+            return FAT_AGAIN;
+        uint32_t pair = low | (uint32_t)s2[0] << 8;
+        value = c & 1 ? pair >> 4 : pair & 0xfff;
+        end = 0xff8;
+    } else if (v->type == 16) {
+        value = get16(s + at);
+        end = 0xfff8;
+    } else {
+        value = get32(s + at) & 0x0fffffff;
+        end = 0x0ffffff8;
+    }
+    *next = value >= end ? 0 : value;
+    return value >= end || valid_cluster(v, value) ? FAT_OK : FAT_CORRUPT;
+}
+
+/* The n-th cluster of the chain from 'first' (*c = 0 if the chain is
+ * shorter); a walk longer than the volume has clusters is a loop. */
+static enum fat_status walk(const struct fat_volume *v, uint32_t first, uint64_t n, uint32_t *c)
+{
+    if (!valid_cluster(v, first))
+        return FAT_CORRUPT;
+    if (n >= v->clusters)
+        return FAT_CORRUPT;
+    *c = first;
+    for (uint64_t i = 0; i < n && *c; i++) {
+        enum fat_status st = next_cluster(v, *c, c);
+        if (st != FAT_OK)
+            return st;
+    }
+    return FAT_OK;
+}
+
+static uint64_t cluster_sector(const struct fat_volume *v, uint32_t c)
+{
+    return v->data_start + (uint64_t)(c - FIRST_CLUSTER) * v->sectors_per_cluster;
+}
+
+/* ---- directories ---- */
+
+/* Entry i of a directory, or *e = NULL past its end. */
+static enum fat_status dir_entry(const struct fat_volume *v, uint32_t first, uint32_t i,
+                                 const uint8_t **e)
+{
+    uint64_t lba;
+    *e = NULL;
+    if (i >= MAX_DIR_ENTRIES)
+        return FAT_CORRUPT;
+    if (!first) {
+        if (i >= v->root_entries)
+            return FAT_OK;
+        lba = v->root_start + i / ENTRIES_PER_SECTOR;
+    } else {
+        uint32_t per_cluster = ENTRIES_PER_SECTOR * v->sectors_per_cluster, c;
+        enum fat_status st = walk(v, first, i / per_cluster, &c);
+        if (st != FAT_OK || !c)
+            return st;
+        lba = cluster_sector(v, c) + i % per_cluster / ENTRIES_PER_SECTOR;
+    }
+    const uint8_t *s = v->sector(v->ctx, lba);
+    if (!s)
+        return FAT_AGAIN;
+    *e = s + i % ENTRIES_PER_SECTOR * DIR_ENTRY_SIZE;
+    return FAT_OK;
+}
+
+/* A long name being gathered, last part first as on disk. */
+struct lfn {
+    uint16_t units[LFN_MAX_ENTRIES * LFN_UNITS];
+    unsigned entries, expected; /* expected: the ordinal the next entry must have */
+    uint8_t checksum;
+};
+
+static void lfn_add(struct lfn *l, const uint8_t *e)
+{
+    static const uint8_t at[LFN_UNITS] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+    unsigned ord = e[0] & 0x1f;
+    if (e[0] & 0x40) { /* the last part, which comes first */
+        l->entries = ord >= 1 && ord <= LFN_MAX_ENTRIES ? ord : 0;
+        l->expected = ord;
+        l->checksum = e[13];
+    }
+    if (!l->entries || ord != l->expected || e[13] != l->checksum || e[26] || e[27]) {
+        l->entries = 0; /* out of order: no long name for the entry that follows */
+        return;
+    }
+    for (unsigned k = 0; k < LFN_UNITS; k++)
+        l->units[(ord - 1) * LFN_UNITS + k] = (uint16_t)get16(e + at[k]);
+    l->expected--;
+}
+
+static uint8_t short_checksum(const uint8_t *e)
+{
+    uint8_t sum = 0;
+    for (unsigned i = 0; i < 11; i++)
+        sum = (uint8_t)(((sum & 1) << 7) + (sum >> 1) + e[i]);
+    return sum;
+}
+
+/* Code point u as UTF-8 at out; how many bytes. */
+static unsigned put_utf8(char *out, uint32_t u)
+{
+    if (u < 0x80) {
+        out[0] = (char)u;
+        return 1;
+    }
+    unsigned n = u < 0x800 ? 2 : u < 0x10000 ? 3 : 4;
+    for (unsigned k = n - 1; k > 0; k--, u >>= 6)
+        out[k] = (char)(0x80 | (u & 0x3f));
+    out[0] = (char)((0xf00 >> n) | u); /* 0xc0, 0xe0 or 0xf0 and the top bits */
+    return n;
+}
+
+/* UTF-16 to UTF-8: false if the name is not valid (longer than FAT allows,
+ * a lone surrogate, a control character, a '/' or nothing at all). At
+ * most FAT_NAME_MAX units, each at most 3 bytes (a pair: 4 for 2), so the
+ * result fits FAT_NAME_BYTES. */
+static bool lfn_name(const struct lfn *l, char *out)
+{
+    unsigned n = 0, units = l->entries * LFN_UNITS, o = 0;
+    while (n < units && l->units[n])
+        n++;
+    if (!n || n > FAT_NAME_MAX)
+        return false;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t u = l->units[i];
+        if (u >= 0xd800 && u < 0xdc00 && i + 1 < n && l->units[i + 1] >= 0xdc00 &&
+            l->units[i + 1] < 0xe000)
+            u = 0x10000 + ((u - 0xd800) << 10) + (l->units[++i] - 0xdc00u);
+        else if ((u >= 0xd800 && u < 0xe000) || u < 0x20 || u == '/' || u == 0x7f)
+            return false;
+        o += put_utf8(out + o, u);
+    }
+    out[o] = 0;
+    return true;
+}
+
+/* "NAME    EXT" as "NAME.EXT", in lower case where the entry's case bits
+ * say so (byte 12: 0x08 the name, 0x10 the extension, as Windows and
+ * Linux write them); false if a byte cannot be in a short name. */
+static bool short_name(const uint8_t *e, char *out)
+{
+    unsigned o = 0;
+    for (unsigned i = 0; i < 11; i++) {
+        uint8_t b = i == 0 && e[0] == 0x05 ? 0xe5 : e[i];
+        if (b < 0x20 || b == '/' || b == '\\' || b == 0x7f)
+            return false;
+        if (b >= 'A' && b <= 'Z' && (e[12] & (i < 8 ? 0x08 : 0x10)))
+            b = (uint8_t)(b + 32);
+        if (i == 8 && e[8] != ' ')
+            out[o++] = '.';
+        if (b != ' ')
+            out[o++] = (char)b;
+    }
+    out[o] = 0;
+    return o > 0;
+}
+
+/* The short entry e as *out, its long name from l if l's checksum fits. */
+static enum fat_status make_dirent(const struct fat_volume *v, const uint8_t *e,
+                                   const struct lfn *l, struct fat_dirent *out)
+{
+    bool long_ok = l->entries && !l->expected && l->checksum == short_checksum(e) &&
+                   lfn_name(l, out->name);
+    if (!long_ok && !short_name(e, out->name))
+        return FAT_CORRUPT;
+    out->dir = e[11] & ATTR_DIR;
+    out->first_cluster = get16(e + 26) | (v->type == 32 ? get16(e + 20) << 16 : 0);
+    out->size = out->dir ? 0 : get32(e + 28);
+    out->at_index = out->at_cluster = 0;
+    if (out->first_cluster ? !valid_cluster(v, out->first_cluster) : out->dir || out->size)
+        return FAT_CORRUPT;
+    return FAT_OK;
+}
+
+static bool dot_entry(const uint8_t *e)
+{
+    return e[0] == '.' && (e[1] == ' ' || (e[1] == '.' && e[2] == ' '));
+}
+
+enum fat_status fat_readdir(const struct fat_volume *v, struct fat_dir *d, struct fat_dirent *out)
+{
+    struct lfn l = {.entries = 0};
+    for (uint32_t i = d->next;; i++) {
+        const uint8_t *e;
+        enum fat_status st = dir_entry(v, d->first_cluster, i, &e);
+        if (st != FAT_OK)
+            return st;
+        if (!e || e[0] == 0)
+            return FAT_END;
+        if (e[0] == 0xe5) {
+            l.entries = 0;
+        } else if ((e[11] & 0x3f) == ATTR_LFN) {
+            lfn_add(&l, e);
+        } else if ((e[11] & ATTR_VOLUME) || dot_entry(e)) {
+            l.entries = 0;
+        } else {
+            st = make_dirent(v, e, &l, out);
+            if (st == FAT_OK)
+                d->next = i + 1;
+            return st;
+        }
+    }
+}
+
+/* ---- paths and files ---- */
+
+static bool same_name(const char *a, const char *b, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        char x = a[i] >= 'a' && a[i] <= 'z' ? (char)(a[i] - 32) : a[i];
+        char y = b[i] >= 'a' && b[i] <= 'z' ? (char)(b[i] - 32) : b[i];
+        if (x != y || !b[i])
+            return false;
+    }
+    return !b[n];
+}
+
+static enum fat_status find_in(const struct fat_volume *v, const struct fat_dirent *dir,
+                               const char *name, unsigned n, struct fat_dirent *out)
+{
+    if (!dir->dir)
+        return FAT_NOT_DIR;
+    struct fat_dir d = {dir->first_cluster, 0};
+    for (;;) {
+        enum fat_status st = fat_readdir(v, &d, out);
+        if (st == FAT_END)
+            return FAT_NOT_FOUND;
+        if (st != FAT_OK || same_name(name, out->name, n))
+            return st;
+    }
+}
+
+enum fat_status fat_lookup(const struct fat_volume *v, const char *path, struct fat_dirent *out)
+{
+    if (path[0] != '/' || strlen(path) >= FAT_PATH_MAX)
+        return FAT_BAD_PATH;
+    *out = (struct fat_dirent){.name = "/", .dir = true, .first_cluster = v->root_cluster};
+    for (const char *p = path + 1; *p;) {
+        const char *slash = strchr(p, '/');
+        unsigned n = slash ? (unsigned)(slash - p) : (unsigned)strlen(p);
+        if (!n || n >= FAT_NAME_BYTES)
+            return FAT_BAD_PATH;
+        struct fat_dirent dir = *out;
+        enum fat_status st = find_in(v, &dir, p, n, out);
+        if (st != FAT_OK)
+            return st;
+        p += n + (slash != NULL);
+    }
+    return FAT_OK;
+}
+
+/* The cluster holding byte 'offset' of f, from f's memo when it is at or
+ * before it, else from the start. */
+static enum fat_status seek(const struct fat_volume *v, struct fat_dirent *f, uint64_t offset,
+                            uint32_t *c)
+{
+    uint64_t index = offset / ((uint64_t)v->sectors_per_cluster * FAT_SECTOR_SIZE);
+    bool memo = f->at_cluster && f->at_index <= index;
+    enum fat_status st = walk(v, memo ? f->at_cluster : f->first_cluster,
+                              index - (memo ? f->at_index : 0), c);
+    if (st == FAT_OK && *c && index < UINT32_MAX)
+        f->at_index = (uint32_t)index, f->at_cluster = *c;
+    return st;
+}
+
+enum fat_status fat_read(const struct fat_volume *v, struct fat_dirent *f, uint64_t offset,
+                         uint8_t *buf, uint32_t len, uint32_t *got)
+{
+    *got = 0;
+    if (f->dir)
+        return FAT_IS_DIR;
+    if (offset >= f->size)
+        return FAT_OK;
+    if (len > f->size - offset)
+        len = (uint32_t)(f->size - offset);
+    uint64_t cluster_bytes = (uint64_t)v->sectors_per_cluster * FAT_SECTOR_SIZE;
+    uint32_t c;
+    enum fat_status st = seek(v, f, offset, &c);
+    while (st == FAT_OK && *got < len) {
+        if (!c)
+            return FAT_CORRUPT; /* the chain ends before the file does */
+        uint64_t at = (offset + *got) % cluster_bytes;
+        const uint8_t *s = v->sector(v->ctx, cluster_sector(v, c) + at / FAT_SECTOR_SIZE);
+        if (!s)
+            return FAT_AGAIN;
+        uint32_t n = FAT_SECTOR_SIZE - (uint32_t)(at % FAT_SECTOR_SIZE);
+        n = n < len - *got ? n : len - *got;
+        memcpy(buf + *got, s + at % FAT_SECTOR_SIZE, n);
+        *got += n;
+        if ((offset + *got) % cluster_bytes == 0 && *got < len)
+            st = seek(v, f, offset + *got, &c);
+    }
+    return st;
+}

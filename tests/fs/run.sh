@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# File-system tests. The FAT library (lib/fat) on the host under
+# ASan/UBSan: FAT12, FAT16 and FAT32 images made by mkfs.fat and filled by
+# mcopy (long and non-ASCII names, nested directories, an empty file, a
+# file of exactly one cluster, a 2 MiB file): every file is found by its
+# path and read back whole, and its size and CRC match the host's; then
+# 1,000 mutated copies of small FAT12 and FAT16 images are read the same
+# way, and every read must end, without a sanitizer report.
+set -u
+source "$(dirname "$0")/../lib.sh"
+OUT=$BUILD/tests/fs
+BIN=$OUT/fatcheck
+mkdir -p "$OUT"
+
+if ! gcc -std=c11 -Wall -Wextra -Werror -O2 -g -fsanitize=address,undefined \
+        -fno-sanitize-recover=all -o "$BIN" "$ROOT/tests/fs/fatcheck.c" "$ROOT/lib/fat/fat.c" \
+        2>"$OUT/fatcheck.build.log"; then
+    fail fat_build "see $OUT/fatcheck.build.log"
+    exit 0
+fi
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+
+# make_tree DIR BIG: the files every image gets (BIG: with a 2 MiB one).
+make_tree() {
+    rm -rf "$1" && mkdir -p "$1/dir1/dir2/dir3" "$1/Ünïcødé dir" &&
+    echo hello >"$1/hello.txt" && : >"$1/empty" &&
+    head -c 2048 /dev/urandom >"$1/onecluster.bin" &&
+    echo deep >"$1/dir1/dir2/dir3/deep.txt" &&
+    echo grüße >"$1/Ünïcødé dir/Grüße aus Köln.txt" &&
+    echo x >"$1/a_rather_long_file_name_that_needs_several_entries_0123456789.dat" &&
+    { [ "$2" = no ] || head -c 2097152 /dev/urandom >"$1/big.bin"; }
+}
+
+# expected DIR: "path size crc32" of every file below DIR, sorted.
+expected() {
+    python3 -c "
+import os, sys, zlib
+root = sys.argv[1]
+for d, _, files in os.walk(root):
+    for f in files:
+        p = os.path.join(d, f)
+        data = open(p, 'rb').read()
+        print('/' + os.path.relpath(p, root), len(data), '%08x' % (zlib.crc32(data) & 0xffffffff))
+" "$1" | LC_ALL=C sort
+}
+
+# make_image IMAGE KIB TREE MKFS-OPTIONS...: a bare FAT volume holding TREE.
+make_image() {
+    local image=$1 kib=$2 tree=$3
+    shift 3
+    rm -f "$image" && mkfs.fat -C "$@" "$image" "$kib" >/dev/null &&
+        mcopy -s -i "$image" "$tree"/* ::/
+}
+
+make_tree "$OUT/tree" yes
+want=$(expected "$OUT/tree")
+for spec in "12 6144 -F 12 -s 4" "16 32768 -F 16 -s 4" "32 40960 -F 32 -s 1"; do
+    set -- $spec
+    fat=$1 image=$OUT/fat$1.img
+    if ! make_image "$image" "$2" "$OUT/tree" "${@:3}"; then
+        fail "fat${fat}_image" "mkfs.fat or mcopy failed"
+        continue
+    fi
+    got=$(timeout 60 "$BIN" "$image" 2>"$OUT/fat$fat.err" | LC_ALL=C sort)
+    if [ "$got" = "$want" ]; then
+        pass "fat${fat}_every_file_read_whole"
+    else
+        fail "fat${fat}_every_file_read_whole" "$(diff <(echo "$want") <(echo "$got") | head -3 | tr '\n' ' ') $(head -c 200 "$OUT/fat$fat.err")"
+    fi
+done
+
+make_tree "$OUT/small" no
+for spec in "12 1024 -F 12 -s 1" "16 4096 -F 16 -s 1"; do
+    set -- $spec
+    image=$OUT/fuzz$1.img
+    make_image "$image" "$2" "$OUT/small" "${@:3}"
+    if out=$(timeout 300 "$BIN" "$image" 1000 "$1" 2>"$OUT/fuzz$1.err") && [[ $out == mutants* ]]; then
+        pass "fat$1_mutants_read_safely: $out"
+    else
+        fail "fat$1_mutants_read_safely" "$out $(grep -m1 -E 'Sanitizer|runtime error' "$OUT/fuzz$1.err")"
+    fi
+done

@@ -1,7 +1,20 @@
 /* FAT volumes, read side (fat.h). */
 #include "fat.h"
 
-#include <string.h>
+/* Freestanding: the few string helpers this needs, without libc. */
+static unsigned length(const char *s)
+{
+    unsigned n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+    while (n--)
+        *dst++ = *src++;
+}
 
 #define DIR_ENTRY_SIZE 32
 #define ENTRIES_PER_SECTOR (FAT_SECTOR_SIZE / DIR_ENTRY_SIZE)
@@ -280,7 +293,8 @@ static bool dot_entry(const uint8_t *e)
 
 enum fat_status fat_readdir(const struct fat_volume *v, struct fat_dir *d, struct fat_dirent *out)
 {
-    struct lfn l = {.entries = 0};
+    struct lfn l;
+    l.entries = l.expected = 0, l.checksum = 0; /* its units are written before read */
     for (uint32_t i = d->next;; i++) {
         const uint8_t *e;
         enum fat_status st = dir_entry(v, d->first_cluster, i, &e);
@@ -316,12 +330,11 @@ static bool same_name(const char *a, const char *b, unsigned n)
     return !b[n];
 }
 
-static enum fat_status find_in(const struct fat_volume *v, const struct fat_dirent *dir,
+/* The entry called name (n bytes) in the directory from first_cluster. */
+static enum fat_status find_in(const struct fat_volume *v, uint32_t first_cluster,
                                const char *name, unsigned n, struct fat_dirent *out)
 {
-    if (!dir->dir)
-        return FAT_NOT_DIR;
-    struct fat_dir d = {dir->first_cluster, 0};
+    struct fat_dir d = {first_cluster, 0};
     for (;;) {
         enum fat_status st = fat_readdir(v, &d, out);
         if (st == FAT_END)
@@ -333,19 +346,24 @@ static enum fat_status find_in(const struct fat_volume *v, const struct fat_dire
 
 enum fat_status fat_lookup(const struct fat_volume *v, const char *path, struct fat_dirent *out)
 {
-    if (path[0] != '/' || strlen(path) >= FAT_PATH_MAX)
+    if (path[0] != '/' || length(path) >= FAT_PATH_MAX)
         return FAT_BAD_PATH;
-    *out = (struct fat_dirent){.name = "/", .dir = true, .first_cluster = v->root_cluster};
+    out->name[0] = '/', out->name[1] = 0;
+    out->dir = true;
+    out->first_cluster = v->root_cluster;
+    out->size = out->at_index = out->at_cluster = 0;
     for (const char *p = path + 1; *p;) {
-        const char *slash = strchr(p, '/');
-        unsigned n = slash ? (unsigned)(slash - p) : (unsigned)strlen(p);
+        unsigned n = 0;
+        while (p[n] && p[n] != '/')
+            n++;
         if (!n || n >= FAT_NAME_BYTES)
             return FAT_BAD_PATH;
-        struct fat_dirent dir = *out;
-        enum fat_status st = find_in(v, &dir, p, n, out);
+        if (!out->dir)
+            return FAT_NOT_DIR;
+        enum fat_status st = find_in(v, out->first_cluster, p, n, out);
         if (st != FAT_OK)
             return st;
-        p += n + (slash != NULL);
+        p += n + (p[n] == '/');
     }
     return FAT_OK;
 }
@@ -386,7 +404,7 @@ enum fat_status fat_read(const struct fat_volume *v, struct fat_dirent *f, uint6
             return FAT_AGAIN;
         uint32_t n = FAT_SECTOR_SIZE - (uint32_t)(at % FAT_SECTOR_SIZE);
         n = n < len - *got ? n : len - *got;
-        memcpy(buf + *got, s + at % FAT_SECTOR_SIZE, n);
+        copy_bytes(buf + *got, s + at % FAT_SECTOR_SIZE, n);
         *got += n;
         if ((offset + *got) % cluster_bytes == 0 && *got < len)
             st = seek(v, f, offset + *got, &c);

@@ -18,6 +18,7 @@
 #define PRIDE_FAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define FAT_SECTOR_SIZE 512

@@ -80,3 +80,26 @@ for spec in "12 1024 -F 12 -s 1" "16 4096 -F 16 -s 1"; do
         fail "fat$1_mutants_read_safely" "$out $(grep -m1 -E 'Sanitizer|runtime error' "$OUT/fuzz$1.err")"
     fi
 done
+
+# The same library in a PD over the block driver (tests/systems/fat_read): on
+# each image the guest must list exactly the host's files, sizes and CRCs
+# (the kernel shows bytes outside printable ASCII as \xNN).
+want_guest=$(echo "$want" | python3 -c "
+import sys
+for line in sys.stdin.buffer.read().decode().splitlines():
+    path, rest = line.rsplit(' ', 2)[0], ' '.join(line.rsplit(' ', 2)[1:])
+    print(''.join(c if 0x20 <= ord(c) < 0x7f else ''.join('\\\\x%02x' % b for b in c.encode()) for c in path), rest)
+" | LC_ALL=C sort)
+for fat in 12 16 32; do
+    log=$OUT/guest_fat$fat.log
+    if boot_system "$BUILD/tests/systems/fat_read/fat_read.img" "$log" 60 "reader: (done|.*status)" \
+            -global virtio-mmio.force-legacy=false \
+            -drive "file=$OUT/fat$fat.img,if=none,format=raw,id=d0,readonly=on" \
+            -device virtio-blk-device,drive=d0 && grep -q "reader: done 7" "$log"; then
+        got=$(sed -n 's/^reader: \(\/.*\)$/\1/p' "$log" | LC_ALL=C sort)
+        [ "$got" = "$want_guest" ] && pass "fat${fat}_guest_reads_every_file" ||
+            fail "fat${fat}_guest_reads_every_file" "$(diff <(echo "$want_guest") <(echo "$got") | head -3 | tr '\n' ' ')"
+    else
+        fail "fat${fat}_guest_reads_every_file" "$(grep -m1 'reader:' "$log" || echo "no output, see $log")"
+    fi
+done

@@ -13,6 +13,7 @@
  */
 #include <blk/partition.h>
 
+#include "../disk_image.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,16 +71,9 @@ static int fuzz(unsigned n, unsigned seed, int kind)
 
 int main(int argc, char **argv)
 {
-    FILE *f = argc >= 2 ? fopen(argv[1], "rb") : NULL;
-    if (!f)
+    disk = argc >= 2 ? disk_image_load(argv[1], &capacity) : NULL;
+    if (!disk || capacity < 64)
         return 2;
-    fseek(f, 0, SEEK_END);
-    capacity = (uint64_t)ftell(f) / BLK_SECTOR_SIZE;
-    rewind(f);
-    disk = malloc(capacity * BLK_SECTOR_SIZE);
-    if (capacity < 64 || fread(disk, BLK_SECTOR_SIZE, capacity, f) != capacity)
-        return 2;
-    fclose(f);
     struct blk_partitions p;
     int kind = read_tables(&p);
     printf("%s\n", kind == 2 ? "gpt" : kind == 1 ? "mbr" : "none");

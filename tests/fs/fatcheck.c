@@ -12,7 +12,9 @@
  *                            report, whatever the answer; prints a tally.
  */
 #include "../../lib/fat/fat.h"
+#include <blk/partition.h> /* blk_crc32 */
 
+#include "../disk_image.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +33,6 @@ static const uint8_t *sector(void *ctx, uint64_t lba)
     return lba < sectors ? disk + lba * FAT_SECTOR_SIZE : NULL;
 }
 
-static uint32_t crc32(uint32_t crc, const uint8_t *p, uint32_t n)
-{
-    crc = ~crc;
-    while (n--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++)
-            crc = crc >> 1 ^ (0xedb88320u & -(crc & 1));
-    }
-    return ~crc;
-}
 
 /* The whole file by path, 1000 bytes at a time (pieces that cross sector
  * and cluster edges). */
@@ -52,7 +44,7 @@ static enum fat_status check_file(const struct fat_volume *v, const char *path)
     uint32_t crc = 0, got;
     uint64_t at = 0;
     while (st == FAT_OK && (st = fat_read(v, &f, at, buf, sizeof(buf), &got)) == FAT_OK && got) {
-        crc = crc32(crc, buf, got);
+        crc = blk_crc32(crc, buf, got);
         at += got;
     }
     if (st == FAT_OK && at != f.size)
@@ -119,16 +111,9 @@ static int fuzz(unsigned n, unsigned seed)
 
 int main(int argc, char **argv)
 {
-    FILE *f = argc >= 2 ? fopen(argv[1], "rb") : NULL;
-    if (!f)
+    disk = argc >= 2 ? disk_image_load(argv[1], &sectors) : NULL;
+    if (!disk)
         return 2;
-    fseek(f, 0, SEEK_END);
-    sectors = (uint64_t)ftell(f) / FAT_SECTOR_SIZE;
-    rewind(f);
-    disk = malloc(sectors * FAT_SECTOR_SIZE);
-    if (fread(disk, FAT_SECTOR_SIZE, sectors, f) != sectors)
-        return 2;
-    fclose(f);
     int status = argc == 4 ? fuzz((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]))
                            : check_volume() == FAT_OK ? 0 : 1;
     free(disk);

@@ -12,7 +12,7 @@ OUT=$BUILD/tests/fs
 BIN=$OUT/fatcheck
 mkdir -p "$OUT"
 
-if ! gcc -std=c11 -Wall -Wextra -Werror -O2 -g -fsanitize=address,undefined \
+if ! gcc -std=c11 -Wall -Wextra -Werror -O2 -g -I"$ROOT/include" -fsanitize=address,undefined \
         -fno-sanitize-recover=all -o "$BIN" "$ROOT/tests/fs/fatcheck.c" "$ROOT/lib/fat/fat.c" \
         2>"$OUT/fatcheck.build.log"; then
     fail fat_build "see $OUT/fatcheck.build.log"

@@ -286,6 +286,7 @@ static const struct {
     {"serial", lower_serial},
     {"timer", lower_timer},
     {"blk", lower_blk},
+    {"rtc", lower_rtc},
 };
 
 void lower_system(struct xml_node *root)

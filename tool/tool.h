@@ -165,11 +165,12 @@ void lower_check_roles(const struct lowering *L, const struct xml_node *const *p
 void lower_check_above(const struct lowering *L, int line, const struct xml_node *near,
                        const char *near_role, const struct xml_node *far, const char *far_role);
 
-/* net.c, serial.c, timer.c, blk.c */
+/* net.c, serial.c, timer.c, blk.c, rtc.c */
 void lower_net(struct lowering *L, const struct xml_node *net);
 void lower_serial(struct lowering *L, const struct xml_node *serial);
 void lower_timer(struct lowering *L, const struct xml_node *timer);
 void lower_blk(struct lowering *L, const struct xml_node *blk);
+void lower_rtc(struct lowering *L, const struct xml_node *rtc);
 
 /* ---- system.c: the validated model ---- */
 

@@ -58,6 +58,9 @@
 #define PLAT_PL011_BASE  PRIDE_U64(0x09000000)
 #define PLAT_PL011_INTID 33
 
+/* The PL031 real-time clock: seconds since 1970 (UTC) from the host's clock. */
+#define PLAT_PL031_BASE  PRIDE_U64(0x09010000)
+
 /* virtio-mmio transports: PLAT_VIRTIO_SLOTS slots of PLAT_VIRTIO_SLOT_SIZE
  * bytes from PLAT_VIRTIO_BASE, slot n raising SPI n (INTID 32 + 16 + n).
  * QEMU puts the first -device of the command line in the highest slot, so

@@ -42,6 +42,8 @@ __attribute__((section(".text.start"))) void _start(void)
 #include <blk/config.h>
 #include <net/config.h>
 #include <serial/config.h>
+#include <rtc/protocol.h>
+PRIDE_CONFIG(struct rtc_driver_config, rtc_driver_config, RTC_DRIVER_MAGIC, RTC_CONFIG_VERSION);
 PRIDE_CONFIG(struct blk_driver_config, blk_driver_config, BLK_DRIVER_MAGIC, BLK_CONFIG_VERSION);
 PRIDE_CONFIG(struct blk_client_config, blk_client_config, BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION);
 PRIDE_CONFIG(struct serial_driver_config, serial_driver_config, SERIAL_DRIVER_MAGIC,

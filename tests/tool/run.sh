@@ -86,7 +86,7 @@ done
 
 # ---- lowering: `pride lower` prints a plain file that builds the same image ----
 
-for f in "$HERE"/good/{net,net_direct,serial,timer,blk,blk_net}.system; do
+for f in "$HERE"/good/{net,net_direct,serial,timer,blk,blk_net,rtc}.system; do
     base=$(basename "$f" .system)
     name=tool/lower/$base
     if ! pride lower "$f"; then fail "$name" "lower failed: $(first_err)"; continue; fi

@@ -25,7 +25,7 @@ struct blk_client {
 };
 
 struct blk {
-    struct xml_node *driver, *virt;
+    struct xml_node *driver, *virt, *stats;
     struct blk_client client[BLK_MAX_CLIENTS];
     unsigned nclients;
     uint64_t device, dma, window; /* window: the driver's data region's size */
@@ -57,10 +57,12 @@ static void parse_client(struct lowering *L, struct blk *b, const struct xml_nod
 
 static void parse_blk(struct lowering *L, struct blk *b, const struct xml_node *n)
 {
-    static const char *const attrs[] = {"driver", "virt", "device", "irq", "dma", "data_size", NULL};
+    static const char *const attrs[] = {"driver", "virt", "stats", "device", "irq", "dma",
+                                        "data_size", NULL};
     check_attrs(n, attrs);
     b->driver = lower_pd(L, n, "driver", true);
     b->virt = lower_pd(L, n, "virt", false);
+    b->stats = lower_pd(L, n, "stats", false);
     lower_virtio_device(n, &b->device, &b->irq);
     b->dma = lower_dma_window(n);
     if (!b->virt)
@@ -77,10 +79,10 @@ static void parse_blk(struct lowering *L, struct blk *b, const struct xml_node *
 
 static void check_blk(const struct lowering *L, const struct blk *b)
 {
-    const struct xml_node *pds[2 + BLK_MAX_CLIENTS] = {b->driver, b->virt};
+    const struct xml_node *pds[3 + BLK_MAX_CLIENTS] = {b->driver, b->virt, b->stats};
     for (unsigned i = 0; i < b->nclients; i++)
-        pds[2 + i] = b->client[i].pd;
-    lower_check_roles(L, pds, 2 + b->nclients);
+        pds[3 + i] = b->client[i].pd;
+    lower_check_roles(L, pds, 3 + b->nclients);
     for (unsigned i = 0; i < b->nclients; i++)
         lower_check_above(L, b->client[i].line, b->virt ? b->virt : b->driver,
                           b->virt ? "virtualiser" : "driver", b->client[i].pd, "client");
@@ -163,6 +165,18 @@ static void lower_direct(struct lowering *L, const struct blk *b, struct blk_dri
     lower_config(L, c->pd, "blk_client_config", &cc, sizeof(cc));
 }
 
+/* The reader's calls to the driver and virtualiser; each client may ask
+ * it to report. */
+static void lower_stats(struct lowering *L, const struct blk *b)
+{
+    lower_channel(L, b->stats, BLK_READER_DRIVER_CH, true, b->driver, BLK_DRIVER_STATS_CH);
+    if (b->virt)
+        lower_channel(L, b->stats, BLK_READER_VIRT_CH, true, b->virt, BLK_VIRT_STATS_CH);
+    for (unsigned i = 0; i < b->nclients; i++)
+        lower_channel(L, b->client[i].pd, BLK_CLIENT_REPORT_CH, false, b->stats,
+                      BLK_READER_FIRST_CLIENT_CH + i);
+}
+
 void lower_blk(struct lowering *L, const struct xml_node *n)
 {
     static struct blk b;
@@ -182,5 +196,7 @@ void lower_blk(struct lowering *L, const struct xml_node *n)
         lower_virt(L, &b, &d);
     else
         lower_direct(L, &b, &d);
+    if (b.stats)
+        lower_stats(L, &b);
     lower_config(L, b.driver, "blk_driver_config", &d, sizeof(d));
 }

@@ -32,6 +32,14 @@
 #define BLK_CLIENT_CH 7
 #define BLK_VIRT_DRIVER_CH 0
 #define BLK_VIRT_FIRST_CLIENT_CH 1
+#define BLK_VIRT_STATS_CH 9
+/* A statistics reader (stats="..."): it calls the driver at 1 and the
+ * virtualiser at 2, and client i asks it to report at 3 + i; the
+ * client's end of that is BLK_CLIENT_REPORT_CH. */
+#define BLK_READER_DRIVER_CH 1
+#define BLK_READER_VIRT_CH 2
+#define BLK_READER_FIRST_CLIENT_CH 3
+#define BLK_CLIENT_REPORT_CH 9
 
 #define BLK_DRIVER_RINGS_SIZE 0x2000 /* the driver's virtqueue, headers and status bytes */
 #define BLK_MAX_DATA_SIZE 0x4000000  /* a client's data region: 64 MiB at most */

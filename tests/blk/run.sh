@@ -124,7 +124,8 @@ if data != clean:
 }
 
 # boot_parts DISK LOG: the two-client system on DISK until both clients are
-# done (at most 30 s), then QEMU is killed by its PID.
+# done and the statistics PD has reported twice (at most 30 s), then QEMU
+# is killed by its PID.
 boot_parts() {
     : >"$2"
     qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -nic none -display none \
@@ -133,7 +134,7 @@ boot_parts() {
         -kernel "$BUILD/tests/systems/blk_parts/blk_parts.img" </dev/null >"$2.qemu" 2>&1 &
     local pid=$! i
     for ((i = 0; i < 600; i++)); do
-        [ "$(grep -c ': done: ' "$2")" -ge 2 ] && break
+        [ "$(grep -c '^stats: blk_virt ' "$2")" -ge 2 ] && break
         grep -q 'does not check out' "$2" && sleep 1 && break
         sleep 0.05
     done
@@ -159,6 +160,16 @@ test_partitioned() {
     done
     if out=$(partitions_hold_writes "$disk" "$disk.clean" 2>&1); then pass "${name}_only_own_partition_written"
     else fail "${name}_only_own_partition_written" "$out"; fi
+    # The virtualiser counted the hostile client's broken index and the
+    # testers' 22 forged requests; the driver was handed none of them.
+    local virt driver
+    virt=$(grep '^stats: blk_virt ' "$log" | tail -1)
+    driver=$(grep '^stats: blk_driver ' "$log" | tail -1)
+    if [[ $virt =~ bad_desc=([0-9]+)\ bad_idx=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 22 ] &&
+       [ "${BASH_REMATCH[2]}" -ge 1 ]; then pass "${name}_virt_counted_the_attacks"
+    else fail "${name}_virt_counted_the_attacks" "'$virt'"; fi
+    if [[ $driver == *"bad_desc=0 bad_idx=0"* ]]; then pass "${name}_driver_saw_nothing_bad"
+    else fail "${name}_driver_saw_nothing_bad" "'$driver'"; fi
 }
 test_partitioned dos MBR
 test_partitioned gpt GPT

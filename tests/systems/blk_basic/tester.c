@@ -112,6 +112,14 @@ static void send_hostile(void)
     blk_request_put(&requests, &reserved);
 }
 
+/* Done: asks the statistics reader to report, if the system has one. */
+static void finish(void)
+{
+    say("done", 0);
+    if (microkit_notifications >> BLK_CLIENT_REPORT_CH & 1)
+        microkit_notify(BLK_CLIENT_REPORT_CH);
+}
+
 /* The step whose responses are all in is checked; the next one starts. */
 static void next_step(void)
 {
@@ -136,7 +144,7 @@ static void next_step(void)
     else if (step == 4)
         send_hostile();
     else
-        say("done", 0);
+        finish();
 }
 
 static void collect(void)

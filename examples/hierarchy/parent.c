@@ -3,7 +3,6 @@
 #include <pride_debug.h>
 
 #define CHILD 0
-#define CHILD_ENTRY 0x200000 /* _start: first in .text (libmicrokit/microkit.ld) */
 #define MAX_RESTARTS 3
 
 static unsigned restarts;
@@ -31,7 +30,7 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
     if (restarts < MAX_RESTARTS) {
         restarts++;
         microkit_dbg_puts("parent: restarting child\n");
-        microkit_pd_restart(child, CHILD_ENTRY);
+        microkit_pd_restart(child, PRIDE_PROGRAM_ENTRY);
     } else {
         microkit_dbg_puts("parent: stopping child after 3 restarts\n");
         microkit_pd_stop(child);

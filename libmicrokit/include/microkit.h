@@ -120,6 +120,10 @@ static inline void microkit_deferred_irq_ack(microkit_channel ch)
     pride_deferred.irq_ack |= 1ull << ch;
 }
 
+/* Where every program built with libmicrokit/microkit.ld starts: _start,
+ * first in .text (a Pride name; Microkit programs pass their own). */
+#define PRIDE_PROGRAM_ENTRY 0x200000
+
 /* Restart a child PD at entry_point with a fresh stack and registers. */
 static inline void microkit_pd_restart(microkit_child pd, uint64_t entry_point)
 {

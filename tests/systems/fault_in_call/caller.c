@@ -3,7 +3,6 @@
 #include <pride_debug.h>
 
 #define SERVER 0
-#define SERVER_ENTRY 0x200000
 
 static void call_server(void)
 {
@@ -28,7 +27,7 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
     (void)msginfo;
     (void)reply_msginfo;
     microkit_dbg_puts("parent: child faulted during the call; restarting it\n");
-    microkit_pd_restart(child, SERVER_ENTRY);
+    microkit_pd_restart(child, PRIDE_PROGRAM_ENTRY);
     call_server();
     return seL4_False;
 }

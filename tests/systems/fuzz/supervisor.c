@@ -3,7 +3,6 @@
 #include <pride_debug.h>
 
 #define FUZZER 7
-#define FUZZER_ENTRY 0x200000
 #define ROUNDS 600
 
 static unsigned faults, by_kind[FAULT_OTHER + 1];
@@ -39,7 +38,7 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
     }
     by_kind[kind]++;
     if (++faults < ROUNDS) {
-        microkit_pd_restart(child, FUZZER_ENTRY);
+        microkit_pd_restart(child, PRIDE_PROGRAM_ENTRY);
     } else {
         microkit_pd_stop(child);
         report();

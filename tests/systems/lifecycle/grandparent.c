@@ -1,7 +1,6 @@
 /* Restarts its child, requeue, whenever it faults. */
 #include "report.h"
 
-#define ENTRY 0x200000
 
 void init(void)
 {
@@ -16,6 +15,6 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
 {
     (void)reply_msginfo;
     report_hex("restarting requeue after fault kind", microkit_msginfo_get_label(msginfo));
-    microkit_pd_restart(child, ENTRY);
+    microkit_pd_restart(child, PRIDE_PROGRAM_ENTRY);
     return seL4_False;
 }

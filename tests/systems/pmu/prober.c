@@ -3,7 +3,6 @@
 #include <pride_debug.h>
 
 #define PROBE 0
-#define ENTRY 0x200000
 
 void init(void)
 {
@@ -22,6 +21,6 @@ seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo
     microkit_dbg_puts(" class ");
     pride_dbg_put_hex(microkit_mr_get(FAULT_MR_ESR) >> 26);
     microkit_dbg_putc('\n');
-    microkit_pd_restart(child, ENTRY);
+    microkit_pd_restart(child, PRIDE_PROGRAM_ENTRY);
     return seL4_False;
 }

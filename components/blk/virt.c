@@ -63,6 +63,8 @@ static struct ring_producer to_driver;
 static struct ring_consumer from_driver;
 static const volatile struct blk_storage_info *disk;
 static struct slot slots[SLOTS];
+static uint8_t free_slots[SLOTS]; /* a stack of the slots not in use */
+static unsigned num_free;
 static enum phase phase = WAIT_DRIVER;
 static struct blk_partitions table;
 static bool whole_disk; /* no table: the disk is partition 0 */
@@ -75,19 +77,24 @@ static const uint8_t *scratch(void)
     return (const uint8_t *)(uintptr_t)config->scratch_vaddr;
 }
 
-static int free_slot(void)
+static unsigned take_slot(uint8_t client, uint32_t id)
 {
-    for (int s = 0; s < SLOTS; s++)
-        if (!slots[s].busy)
-            return s;
-    return -1;
+    unsigned s = free_slots[--num_free];
+    slots[s] = (struct slot){true, client, id};
+    return s;
 }
 
-/* One read of the tables into the scratch buffer (slot 0 is free then). */
+static void release_slot(unsigned s)
+{
+    slots[s].busy = false;
+    free_slots[num_free++] = (uint8_t)s;
+}
+
+/* One read of the tables into the scratch buffer (one at a time, before
+ * any client's: a slot is always free). */
 static void read_own(enum phase next, uint64_t lba, uint32_t count)
 {
-    struct blk_request r = {BLK_READ, 0, config->scratch_offset, lba, count, 0};
-    slots[0] = (struct slot){true, OWN, 0};
+    struct blk_request r = {BLK_READ, take_slot(OWN, 0), config->scratch_offset, lba, count, 0};
     phase = next;
     if (!blk_request_put(&to_driver, &r))
         stats.bad_idx++;
@@ -108,11 +115,11 @@ static void publish_partitions(void)
     for (unsigned i = 0; i < num_clients; i++) {
         const struct blk_virt_client *c = &config->client[i];
         struct client *cl = &clients[i];
-        bool found = c->partition < table.count || (whole_disk && c->partition == 0);
-        cl->start = c->partition < table.count ? table.part[c->partition].start : 0;
-        cl->limits.capacity = !found ? 0 : c->partition < table.count
-                                               ? table.part[c->partition].sectors
-                                               : disk->capacity;
+        bool listed = c->partition < table.count, found = listed || (whole_disk && !c->partition);
+        struct blk_partition whole = {0, found ? disk->capacity : 0};
+        const struct blk_partition *p = listed ? &table.part[c->partition] : &whole;
+        cl->start = p->start;
+        cl->limits.capacity = p->sectors;
         cl->limits.read_only = disk->read_only;
         cl->info->capacity = cl->limits.capacity;
         cl->info->read_only = cl->limits.read_only;
@@ -171,7 +178,7 @@ static void from_driver_pass(void)
             continue;
         }
         struct slot s = slots[r.id];
-        slots[r.id].busy = false;
+        release_slot(r.id);
         if (s.client == OWN) {
             tables_read(r.status);
         } else {
@@ -189,8 +196,7 @@ static bool from_client(unsigned i)
 {
     struct client *c = &clients[i];
     struct blk_request r;
-    int slot = free_slot();
-    if (slot < 0 || ring_producer_space(&to_driver) <= 0 ||
+    if (!num_free || ring_producer_space(&to_driver) <= 0 ||
         ring_producer_space(&c->responses) <= c->outstanding)
         return false;
     int got = blk_request_take(&c->requests, &r);
@@ -205,9 +211,9 @@ static bool from_client(unsigned i)
         answer(i, r.id, verdict, 0);
         return true;
     }
-    slots[slot] = (struct slot){true, (uint8_t)i, r.id};
     c->outstanding++;
-    struct blk_request out = {r.op, (uint32_t)slot, blk_data_op(r.op) ? c->data_offset + r.offset : 0,
+    struct blk_request out = {r.op, take_slot((uint8_t)i, r.id),
+                              blk_data_op(r.op) ? c->data_offset + r.offset : 0,
                               blk_data_op(r.op) ? c->start + r.block : 0, r.count, 0};
     blk_request_put(&to_driver, &out);
     return true;
@@ -216,14 +222,13 @@ static bool from_client(unsigned i)
 /* One request from each client in turn, while any is taken. */
 static void from_clients_pass(void)
 {
-    bool moved = true;
+    bool moved = num_clients > 0;
     while (moved) {
         moved = false;
-        for (unsigned k = 0; k < num_clients; k++) {
-            unsigned i = (next_client + k) % num_clients;
+        unsigned i = next_client;
+        for (unsigned k = 0; k < num_clients; k++, i = i + 1 < num_clients ? i + 1 : 0)
             moved |= from_client(i);
-        }
-        next_client = num_clients ? (next_client + 1) % num_clients : 0;
+        next_client = next_client + 1 < num_clients ? next_client + 1 : 0;
     }
 }
 
@@ -276,6 +281,8 @@ void init(void)
         cl->data_offset = c->data_offset;
         cl->limits.data_size = c->data_size;
     }
+    for (unsigned s = 0; s < SLOTS; s++)
+        free_slots[num_free++] = (uint8_t)(SLOTS - 1 - s);
     ring_consumer_request_signal(&from_driver);
 }
 

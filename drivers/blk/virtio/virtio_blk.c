@@ -201,7 +201,7 @@ static bool intake(void)
     if (!may_take()) {
         /* out of response room: the client says when it has read some */
         ring_producer_request_signal(&responses);
-        return !holding && !flushing && num_free && ring_producer_space(&responses) > in_flight;
+        return may_take();
     }
     return !ring_consumer_may_sleep(&requests);
 }

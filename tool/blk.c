@@ -92,12 +92,6 @@ static void check_blk(const struct lowering *L, const struct blk *b)
         fail_at(lower_line(L), "<blk>'s DMA window ends past RAM");
 }
 
-static const char *name_of(const char *prefix, const struct xml_node *pd, const char *what)
-{
-    const char *a = xconcat(prefix, strlen(prefix), lower_pd_name(pd));
-    return xconcat(a, strlen(a), what);
-}
-
 /* A page between a server and a client: its address in each. */
 static void share(struct lowering *L, const char *name, struct xml_node *server,
                   uint64_t *in_server, struct xml_node *client, const char *client_perms,
@@ -114,15 +108,15 @@ static void link(struct lowering *L, struct xml_node *server, unsigned server_ch
                  struct xml_node *client, unsigned client_ch, uint64_t in_server[3],
                  uint64_t in_client[3])
 {
-    share(L, name_of("blk_", client, "_requests"), server, &in_server[0], client, "rw", &in_client[0]);
-    share(L, name_of("blk_", client, "_responses"), server, &in_server[1], client, "rw", &in_client[1]);
-    share(L, name_of("blk_", client, "_info"), server, &in_server[2], client, "r", &in_client[2]);
+    share(L, lower_name(L, client, "requests"), server, &in_server[0], client, "rw", &in_client[0]);
+    share(L, lower_name(L, client, "responses"), server, &in_server[1], client, "rw", &in_client[1]);
+    share(L, lower_name(L, client, "info"), server, &in_server[2], client, "r", &in_client[2]);
     lower_channel(L, server, server_ch, false, client, client_ch);
 }
 
 static uint64_t client_data(struct lowering *L, const struct blk_client *c, uint64_t paddr)
 {
-    const char *name = name_of("blk_", c->pd, "_data");
+    const char *name = lower_name(L, c->pd, "data");
     lower_region(L, name, c->data_size, paddr);
     return lower_map(L, c->pd, name, c->data_size, "rw", true);
 }

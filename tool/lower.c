@@ -116,6 +116,15 @@ const char *lower_pd_name(const struct xml_node *pd)
     return find_attr(pd, "name")->value;
 }
 
+const char *lower_name(const struct lowering *L, const struct xml_node *pd, const char *what)
+{
+    const char *cls = L->sub->name, *name = lower_pd_name(pd);
+    size_t n = strlen(cls) + strlen(name) + strlen(what) + 3;
+    char *out = xcalloc(n, 1);
+    snprintf(out, n, "%s_%s_%s", cls, name, what);
+    return out;
+}
+
 unsigned lower_priority(const struct xml_node *pd)
 {
     return (unsigned)num_attr(pd, "priority", 0, 0, PRIDE_MAX_PRIORITY);

@@ -37,10 +37,6 @@ static uint64_t pages(uint64_t bytes)
     return (bytes + PAGE_SIZE_SMALL - 1) & ~(uint64_t)(PAGE_SIZE_SMALL - 1);
 }
 
-static const char *name2(const char *a, const char *b)
-{
-    return xconcat(xconcat("net_", strlen("net_"), a), strlen("net_") + strlen(a), b);
-}
 
 /* ---- attributes ---- */
 
@@ -228,19 +224,54 @@ static void lower_driver_queues(struct lowering *L, const struct net *net,
 static void lower_direct_client(struct lowering *L, const struct net *net, const uint64_t q[4])
 {
     const struct net_client *c = &net->client[0];
-    const char *name = lower_pd_name(c->pd);
     uint64_t rx_size = pages((uint64_t)net->rx_buffers * NET_BUFFER_SIZE);
     uint64_t tx_size = pages((uint64_t)net->client_buffers * NET_BUFFER_SIZE);
-    lower_region(L, name2(name, "_tx_buffers"), tx_size, c->tx_paddr);
+    lower_region(L, lower_name(L, c->pd, "tx_buffers"), tx_size, c->tx_paddr);
     struct net_client_config cc = {.header = {NET_CLIENT_MAGIC, NET_CONFIG_VERSION}};
     memcpy(cc.mac, c->mac, 6);
     memcpy(cc.ip, c->ip, 4);
     cc.rx = pool(lower_map(L, c->pd, "net_rx_dma", rx_size, "rw", true), net->dma + NET_DRIVER_RINGS_SIZE,
                  net->rx_buffers);
-    cc.tx = pool(lower_map(L, c->pd, name2(name, "_tx_buffers"), tx_size, "rw", true),
+    cc.tx = pool(lower_map(L, c->pd, lower_name(L, c->pd, "tx_buffers"), tx_size, "rw", true),
                  c->tx_paddr, net->client_buffers);
     cc.rx_free = q[0], cc.rx_active = q[1], cc.tx_active = q[2], cc.tx_free = q[3];
     lower_config(L, c->pd, "net_client_config", &cc, sizeof(cc));
+}
+
+/* A client's receive region (its copier fills it) and its transmit
+ * region in the DMA window; descriptors name both by offset. */
+static void lower_copied_buffers(struct lowering *L, const struct net *net,
+                                 const struct net_client *c, struct net_copier_config *cp,
+                                 struct net_client_config *cc)
+{
+    const char *rx = lower_name(L, c->pd, "rx_buffers"), *tx = lower_name(L, c->pd, "tx_buffers");
+    uint64_t rx_size = pages((uint64_t)net->rx_buffers * NET_BUFFER_SIZE);
+    uint64_t own_size = pages((uint64_t)net->client_buffers * NET_BUFFER_SIZE);
+    lower_region(L, rx, own_size, 0);
+    lower_region(L, tx, own_size, c->tx_paddr);
+    cp->rx = pool(lower_map(L, c->copier, "net_rx_dma", rx_size, "r", true),
+                  net->dma + NET_DRIVER_RINGS_SIZE, net->rx_buffers);
+    cp->client = pool(lower_map(L, c->copier, rx, own_size, "rw", true), 0, net->client_buffers);
+    cc->rx = pool(lower_map(L, c->pd, rx, own_size, "rw", true), 0, net->client_buffers);
+    cc->tx = pool(lower_map(L, c->pd, tx, own_size, "rw", true), 0, net->client_buffers);
+}
+
+/* Its six queues: virtualiser and copier, copier and client, TX
+ * virtualiser and client. */
+static void lower_copied_queues(struct lowering *L, const struct net *net,
+                                const struct net_client *c, struct net_virt_rx_client *r,
+                                struct net_virt_tx_client *t, struct net_copier_config *cp,
+                                struct net_client_config *cc)
+{
+    queue(L, lower_name(L, c->pd, "copier_active"), net->virt_rx, &r->to_copier, c->copier,
+          &cp->virt_active);
+    queue(L, lower_name(L, c->pd, "copier_free"), net->virt_rx, &r->from_copier, c->copier,
+          &cp->virt_free);
+    queue(L, lower_name(L, c->pd, "rx_active"), c->copier, &cp->client_active, c->pd, &cc->rx_active);
+    queue(L, lower_name(L, c->pd, "rx_free"), c->copier, &cp->client_free, c->pd, &cc->rx_free);
+    queue(L, lower_name(L, c->pd, "tx_free"), net->virt_tx, &t->to_client, c->pd, &cc->tx_free);
+    queue(L, lower_name(L, c->pd, "tx_active"), net->virt_tx, &t->from_client, c->pd,
+          &cc->tx_active);
 }
 
 /* Client i behind the virtualisers: its copier, its buffers and queues. */
@@ -248,29 +279,12 @@ static void lower_copied_client(struct lowering *L, const struct net *net, unsig
                                 struct net_virt_rx_config *vrx, struct net_virt_tx_config *vtx)
 {
     const struct net_client *c = &net->client[i];
-    const char *name = lower_pd_name(c->pd);
-    uint64_t rx_size = pages((uint64_t)net->rx_buffers * NET_BUFFER_SIZE);
-    uint64_t own_size = pages((uint64_t)net->client_buffers * NET_BUFFER_SIZE);
     struct net_copier_config cp = {.header = {NET_COPIER_MAGIC, NET_CONFIG_VERSION}};
     struct net_client_config cc = {.header = {NET_CLIENT_MAGIC, NET_CONFIG_VERSION}};
-    lower_region(L, name2(name, "_rx_buffers"), own_size, 0);
-    lower_region(L, name2(name, "_tx_buffers"), own_size, c->tx_paddr);
-    cp.rx = pool(lower_map(L, c->copier, "net_rx_dma", rx_size, "r", true), net->dma + NET_DRIVER_RINGS_SIZE,
-                 net->rx_buffers);
-    cp.client = pool(lower_map(L, c->copier, name2(name, "_rx_buffers"), own_size, "rw", true), 0,
-                     net->client_buffers);
-    cc.rx = pool(lower_map(L, c->pd, name2(name, "_rx_buffers"), own_size, "rw", true), 0,
-                 net->client_buffers);
-    cc.tx = pool(lower_map(L, c->pd, name2(name, "_tx_buffers"), own_size, "rw", true), 0,
-                 net->client_buffers);
     struct net_virt_rx_client *r = &vrx->client[i];
     struct net_virt_tx_client *t = &vtx->client[i];
-    queue(L, name2(name, "_copier_active"), net->virt_rx, &r->to_copier, c->copier, &cp.virt_active);
-    queue(L, name2(name, "_copier_free"), net->virt_rx, &r->from_copier, c->copier, &cp.virt_free);
-    queue(L, name2(name, "_rx_active"), c->copier, &cp.client_active, c->pd, &cc.rx_active);
-    queue(L, name2(name, "_rx_free"), c->copier, &cp.client_free, c->pd, &cc.rx_free);
-    queue(L, name2(name, "_tx_free"), net->virt_tx, &t->to_client, c->pd, &cc.tx_free);
-    queue(L, name2(name, "_tx_active"), net->virt_tx, &t->from_client, c->pd, &cc.tx_active);
+    lower_copied_buffers(L, net, c, &cp, &cc);
+    lower_copied_queues(L, net, c, r, t, &cp, &cc);
     memcpy(r->mac, c->mac, 6);
     memcpy(cc.mac, c->mac, 6);
     memcpy(cc.ip, c->ip, 4);

@@ -61,21 +61,14 @@ static void queue(struct lowering *L, const char *name, struct xml_node *a, uint
     *va_b = lower_map(L, b, name, SERIAL_QUEUE_REGION_SIZE, "rw", true);
 }
 
-static const char *client_queue_name(const struct xml_node *client, const char *direction)
-{
-    const char *name = lower_pd_name(client);
-    return xconcat(xconcat("serial_", strlen("serial_"), name), strlen("serial_") + strlen(name),
-                   direction);
-}
-
 static void lower_clients(struct lowering *L, const struct serial *s,
                           struct serial_virt_config *tx, struct serial_virt_config *rx)
 {
     for (unsigned i = 0; i < s->nclients; i++) {
         struct serial_client_config cc = {.header = {SERIAL_CLIENT_MAGIC, SERIAL_CONFIG_VERSION}};
-        queue(L, client_queue_name(s->client[i], "_tx"), s->virt_tx, &tx->client_queue[i],
+        queue(L, lower_name(L, s->client[i], "tx"), s->virt_tx, &tx->client_queue[i],
               s->client[i], &cc.tx_queue);
-        queue(L, client_queue_name(s->client[i], "_rx"), s->virt_rx, &rx->client_queue[i],
+        queue(L, lower_name(L, s->client[i], "rx"), s->virt_rx, &rx->client_queue[i],
               s->client[i], &cc.rx_queue);
         lower_channel(L, s->virt_tx, SERIAL_VIRT_FIRST_CLIENT_CH + i, false, s->client[i],
                       SERIAL_CLIENT_TX_CH);

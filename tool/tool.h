@@ -135,6 +135,8 @@ struct xml_node *lower_pd(struct lowering *L, const struct xml_node *sub, const 
                           bool need);
 unsigned lower_priority(const struct xml_node *pd);
 const char *lower_pd_name(const struct xml_node *pd);
+/* "<class>_<pd>_<what>": the name of a region the class makes for pd. */
+const char *lower_name(const struct lowering *L, const struct xml_node *pd, const char *what);
 /* A memory region of 'size' bytes; 'paddr' 0: placed by the tool. */
 void lower_region(struct lowering *L, const char *name, uint64_t size, uint64_t paddr);
 /* Maps region 'name' (of 'size' bytes) into pd at a fresh address: returns it. */

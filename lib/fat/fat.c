@@ -1,45 +1,12 @@
-/* FAT volumes, read side (fat.h). */
-#include "fat.h"
+/* FAT volumes, read side (fat.h): mount, chains, directories, lookup,
+ * file reads. */
+#include "fat_disk.h"
 
-/* Freestanding: the few string helpers this needs, without libc. */
-static unsigned length(const char *s)
-{
-    unsigned n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-static void copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t n)
-{
-    while (n--)
-        *dst++ = *src++;
-}
-
-#define DIR_ENTRY_SIZE 32
-#define ENTRIES_PER_SECTOR (FAT_SECTOR_SIZE / DIR_ENTRY_SIZE)
-#define MAX_DIR_ENTRIES 65536 /* FAT's limit: a larger directory is corrupt */
-#define ATTR_VOLUME 0x08
-#define ATTR_DIR 0x10
-#define ATTR_LFN 0x0f
-#define LFN_UNITS 13 /* UTF-16 units per long-name entry */
-#define LFN_MAX_ENTRIES 20
-#define FIRST_CLUSTER 2
-
-static uint32_t get16(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) | get16(p + 2) << 16;
-}
-
-static bool valid_cluster(const struct fat_volume *v, uint32_t c)
-{
-    return c >= FIRST_CLUSTER && c - FIRST_CLUSTER < v->clusters;
-}
+#define length fat_length
+#define copy_bytes fat_copy
+#define get16 fat_get16
+#define get32 fat_get32
+#define valid_cluster fat_valid_cluster
 
 /* ---- the boot sector ---- */
 
@@ -62,24 +29,33 @@ static enum fat_status set_type(struct fat_volume *v, const uint8_t *s)
                                                                                   : FAT_CORRUPT;
 }
 
-enum fat_status fat_mount(struct fat_volume *v, fat_sector_fn sector, void *ctx,
-                          uint64_t volume_sectors)
+static void set_fsinfo(struct fat_volume *v, const uint8_t *s, uint32_t reserved)
 {
-    *v = (struct fat_volume){.sector = sector, .ctx = ctx};
-    const uint8_t *s = sector(ctx, 0);
+    uint32_t fsinfo = v->type == 32 ? get16(s + 48) : 0;
+    v->fsinfo = fsinfo && fsinfo < reserved ? fsinfo : 0;
+}
+
+enum fat_status fat_mount(struct fat_volume *v, const struct fat_io *io, void *ctx,
+                          uint64_t volume_sectors, bool writable)
+{
+    *v = (struct fat_volume){.io = io, .ctx = ctx, .writable = writable,
+                             .next_free = FIRST_CLUSTER, .free_clusters = FAT_UNKNOWN,
+                             .fsinfo_free = FAT_UNKNOWN};
+    const uint8_t *s = io->read(ctx, 0);
     if (!s)
         return FAT_AGAIN;
-    uint32_t reserved = get16(s + 14), fats = s[16];
+    uint32_t reserved = get16(s + 14);
+    v->fats = s[16];
     v->sectors_per_cluster = s[13];
     v->root_entries = get16(s + 17);
     v->total_sectors = get16(s + 19) ? get16(s + 19) : get32(s + 32);
     v->fat_sectors = get16(s + 22) ? get16(s + 22) : get32(s + 36);
     if (get16(s + 11) != FAT_SECTOR_SIZE || !power_of_two(v->sectors_per_cluster) || !reserved ||
-        !fats || fats > 4 || !v->fat_sectors || s[510] != 0x55 || s[511] != 0xaa ||
+        !v->fats || v->fats > 4 || !v->fat_sectors || s[510] != 0x55 || s[511] != 0xaa ||
         v->total_sectors > volume_sectors)
         return FAT_CORRUPT;
     v->fat_start = reserved;
-    v->root_start = reserved + (uint64_t)fats * v->fat_sectors;
+    v->root_start = reserved + (uint64_t)v->fats * v->fat_sectors;
     v->data_start = v->root_start + ((uint64_t)v->root_entries * DIR_ENTRY_SIZE + FAT_SECTOR_SIZE - 1) /
                                         FAT_SECTOR_SIZE;
     if (v->data_start >= v->total_sectors)
@@ -88,48 +64,50 @@ enum fat_status fat_mount(struct fat_volume *v, fat_sector_fn sector, void *ctx,
     if (!clusters || clusters > 0x0ffffff5)
         return FAT_CORRUPT;
     v->clusters = (uint32_t)clusters;
-    return set_type(v, s);
+    enum fat_status st = set_type(v, s);
+    set_fsinfo(v, s, reserved);
+    return st;
 }
 
 /* ---- cluster chains ---- */
 
-/* The FAT entry of cluster c (checked in range): *next is the following
- * cluster, or 0 at the chain's end. A free, bad or out-of-range entry
- * inside a chain is corruption. */
-static enum fat_status next_cluster(const struct fat_volume *v, uint32_t c, uint32_t *next)
+enum fat_status fat_entry(const struct fat_volume *v, uint32_t c, uint32_t *value)
 {
     uint64_t offset = v->type == 12 ? c + c / 2 : (uint64_t)c * (v->type / 8);
-    const uint8_t *s = v->sector(v->ctx, v->fat_start + offset / FAT_SECTOR_SIZE);
+    const uint8_t *s = v->io->read(v->ctx, v->fat_start + offset / FAT_SECTOR_SIZE);
     if (!s)
         return FAT_AGAIN;
     unsigned at = offset % FAT_SECTOR_SIZE;
-    uint32_t value, end;
     if (v->type == 12) {
         /* 12 bits may straddle two sectors; the first byte is kept, since
          * asking for the second may take the first one's buffer */
         uint32_t low = s[at];
         const uint8_t *s2 = s + at + 1;
         if (at == FAT_SECTOR_SIZE - 1)
-            s2 = v->sector(v->ctx, v->fat_start + offset / FAT_SECTOR_SIZE + 1);
+            s2 = v->io->read(v->ctx, v->fat_start + offset / FAT_SECTOR_SIZE + 1);
         if (!s2)
             return FAT_AGAIN;
         uint32_t pair = low | (uint32_t)s2[0] << 8;
-        value = c & 1 ? pair >> 4 : pair & 0xfff;
-        end = 0xff8;
-    } else if (v->type == 16) {
-        value = get16(s + at);
-        end = 0xfff8;
+        *value = c & 1 ? pair >> 4 : pair & 0xfff;
     } else {
-        value = get32(s + at) & 0x0fffffff;
-        end = 0x0ffffff8;
+        *value = v->type == 16 ? get16(s + at) : get32(s + at) & 0x0fffffff;
     }
-    *next = value >= end ? 0 : value;
-    return value >= end || valid_cluster(v, value) ? FAT_OK : FAT_CORRUPT;
+    return FAT_OK;
 }
 
-/* The n-th cluster of the chain from 'first' (*c = 0 if the chain is
- * shorter); a walk longer than the volume has clusters is a loop. */
-static enum fat_status walk(const struct fat_volume *v, uint32_t first, uint64_t n, uint32_t *c)
+enum fat_status fat_next(const struct fat_volume *v, uint32_t c, uint32_t *next)
+{
+    uint32_t value;
+    enum fat_status st = fat_entry(v, c, &value);
+    if (st != FAT_OK)
+        return st;
+    bool end = value >= fat_end_of_chain(v);
+    *next = end ? 0 : value;
+    return end || valid_cluster(v, value) ? FAT_OK : FAT_CORRUPT;
+}
+
+/* A walk longer than the volume has clusters is a loop. */
+enum fat_status fat_walk(const struct fat_volume *v, uint32_t first, uint64_t n, uint32_t *c)
 {
     if (!valid_cluster(v, first))
         return FAT_CORRUPT;
@@ -137,19 +115,31 @@ static enum fat_status walk(const struct fat_volume *v, uint32_t first, uint64_t
         return FAT_CORRUPT;
     *c = first;
     for (uint64_t i = 0; i < n && *c; i++) {
-        enum fat_status st = next_cluster(v, *c, c);
+        enum fat_status st = fat_next(v, *c, c);
         if (st != FAT_OK)
             return st;
     }
     return FAT_OK;
 }
 
-static uint64_t cluster_sector(const struct fat_volume *v, uint32_t c)
-{
-    return v->data_start + (uint64_t)(c - FIRST_CLUSTER) * v->sectors_per_cluster;
-}
-
 /* ---- directories ---- */
+
+enum fat_status fat_dir_sector(const struct fat_volume *v, uint32_t first, uint32_t i,
+                               uint64_t *lba)
+{
+    if (i >= MAX_DIR_ENTRIES)
+        return FAT_CORRUPT;
+    if (!first) {
+        *lba = v->root_start + i / ENTRIES_PER_SECTOR;
+        return i < v->root_entries ? FAT_OK : FAT_END;
+    }
+    uint32_t per_cluster = ENTRIES_PER_SECTOR * v->sectors_per_cluster, c;
+    enum fat_status st = fat_walk(v, first, i / per_cluster, &c);
+    if (st != FAT_OK)
+        return st;
+    *lba = c ? fat_cluster_sector(v, c) + i % per_cluster / ENTRIES_PER_SECTOR : 0;
+    return c ? FAT_OK : FAT_END;
+}
 
 /* Entry i of a directory, or *e = NULL past its end. */
 static enum fat_status dir_entry(const struct fat_volume *v, uint32_t first, uint32_t i,
@@ -157,20 +147,10 @@ static enum fat_status dir_entry(const struct fat_volume *v, uint32_t first, uin
 {
     uint64_t lba;
     *e = NULL;
-    if (i >= MAX_DIR_ENTRIES)
-        return FAT_CORRUPT;
-    if (!first) {
-        if (i >= v->root_entries)
-            return FAT_OK;
-        lba = v->root_start + i / ENTRIES_PER_SECTOR;
-    } else {
-        uint32_t per_cluster = ENTRIES_PER_SECTOR * v->sectors_per_cluster, c;
-        enum fat_status st = walk(v, first, i / per_cluster, &c);
-        if (st != FAT_OK || !c)
-            return st;
-        lba = cluster_sector(v, c) + i % per_cluster / ENTRIES_PER_SECTOR;
-    }
-    const uint8_t *s = v->sector(v->ctx, lba);
+    enum fat_status st = fat_dir_sector(v, first, i, &lba);
+    if (st != FAT_OK)
+        return st == FAT_END ? FAT_OK : st;
+    const uint8_t *s = v->io->read(v->ctx, lba);
     if (!s)
         return FAT_AGAIN;
     *e = s + i % ENTRIES_PER_SECTOR * DIR_ENTRY_SIZE;
@@ -200,14 +180,6 @@ static void lfn_add(struct lfn *l, const uint8_t *e)
     for (unsigned k = 0; k < LFN_UNITS; k++)
         l->units[(ord - 1) * LFN_UNITS + k] = (uint16_t)get16(e + at[k]);
     l->expected--;
-}
-
-static uint8_t short_checksum(const uint8_t *e)
-{
-    uint8_t sum = 0;
-    for (unsigned i = 0; i < 11; i++)
-        sum = (uint8_t)(((sum & 1) << 7) + (sum >> 1) + e[i]);
-    return sum;
 }
 
 /* Code point u as UTF-8 at out; how many bytes. */
@@ -269,17 +241,24 @@ static bool short_name(const uint8_t *e, char *out)
     return o > 0;
 }
 
-/* The short entry e as *out, its long name from l if l's checksum fits. */
+/* The short entry e (entry 'index' of directory 'parent') as *out, its
+ * long name from l if l's checksum fits. */
 static enum fat_status make_dirent(const struct fat_volume *v, const uint8_t *e,
-                                   const struct lfn *l, struct fat_dirent *out)
+                                   const struct lfn *l, struct fat_dir *d, uint32_t index,
+                                   struct fat_dirent *out)
 {
-    bool long_ok = l->entries && !l->expected && l->checksum == short_checksum(e) &&
+    bool long_ok = l->entries && !l->expected && l->checksum == fat_short_checksum(e) &&
                    lfn_name(l, out->name);
     if (!long_ok && !short_name(e, out->name))
         return FAT_CORRUPT;
     out->dir = e[11] & ATTR_DIR;
+    out->lfn_entries = long_ok ? (uint8_t)l->entries : 0;
+    out->parent = d->first_cluster;
+    out->index = index;
     out->first_cluster = get16(e + 26) | (v->type == 32 ? get16(e + 20) << 16 : 0);
     out->size = out->dir ? 0 : get32(e + 28);
+    out->create_time = (uint16_t)get16(e + 14), out->create_date = (uint16_t)get16(e + 16);
+    out->write_time = (uint16_t)get16(e + 22), out->write_date = (uint16_t)get16(e + 24);
     out->at_index = out->at_cluster = 0;
     if (out->first_cluster ? !valid_cluster(v, out->first_cluster) : out->dir || out->size)
         return FAT_CORRUPT;
@@ -300,16 +279,16 @@ enum fat_status fat_readdir(const struct fat_volume *v, struct fat_dir *d, struc
         enum fat_status st = dir_entry(v, d->first_cluster, i, &e);
         if (st != FAT_OK)
             return st;
-        if (!e || e[0] == 0)
+        if (!e || e[0] == ENTRY_END)
             return FAT_END;
-        if (e[0] == 0xe5) {
+        if (e[0] == ENTRY_FREE) {
             l.entries = 0;
         } else if ((e[11] & 0x3f) == ATTR_LFN) {
             lfn_add(&l, e);
         } else if ((e[11] & ATTR_VOLUME) || dot_entry(e)) {
             l.entries = 0;
         } else {
-            st = make_dirent(v, e, &l, out);
+            st = make_dirent(v, e, &l, d, i, out);
             if (st == FAT_OK)
                 d->next = i + 1;
             return st;
@@ -319,7 +298,7 @@ enum fat_status fat_readdir(const struct fat_volume *v, struct fat_dir *d, struc
 
 /* ---- paths and files ---- */
 
-static bool same_name(const char *a, const char *b, unsigned n)
+bool fat_same_name(const char *a, const char *b, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
         char x = a[i] >= 'a' && a[i] <= 'z' ? (char)(a[i] - 32) : a[i];
@@ -330,28 +309,36 @@ static bool same_name(const char *a, const char *b, unsigned n)
     return !b[n];
 }
 
-/* The entry called name (n bytes) in the directory from first_cluster. */
-static enum fat_status find_in(const struct fat_volume *v, uint32_t first_cluster,
-                               const char *name, unsigned n, struct fat_dirent *out)
+enum fat_status fat_find_in(const struct fat_volume *v, uint32_t first_cluster, const char *name,
+                            unsigned n, struct fat_dirent *out)
 {
     struct fat_dir d = {first_cluster, 0};
     for (;;) {
         enum fat_status st = fat_readdir(v, &d, out);
         if (st == FAT_END)
             return FAT_NOT_FOUND;
-        if (st != FAT_OK || same_name(name, out->name, n))
+        if (st != FAT_OK || fat_same_name(name, out->name, n))
             return st;
     }
+}
+
+void fat_root(const struct fat_volume *v, struct fat_dirent *out)
+{
+    out->name[0] = '/', out->name[1] = 0;
+    out->dir = true;
+    out->lfn_entries = 0;
+    out->parent = 0;
+    out->index = UINT32_MAX;
+    out->first_cluster = v->root_cluster;
+    out->size = out->at_index = out->at_cluster = 0;
+    out->write_date = out->write_time = out->create_date = out->create_time = 0;
 }
 
 enum fat_status fat_lookup(const struct fat_volume *v, const char *path, struct fat_dirent *out)
 {
     if (path[0] != '/' || length(path) >= FAT_PATH_MAX)
         return FAT_BAD_PATH;
-    out->name[0] = '/', out->name[1] = 0;
-    out->dir = true;
-    out->first_cluster = v->root_cluster;
-    out->size = out->at_index = out->at_cluster = 0;
+    fat_root(v, out);
     for (const char *p = path + 1; *p;) {
         unsigned n = 0;
         while (p[n] && p[n] != '/')
@@ -360,7 +347,7 @@ enum fat_status fat_lookup(const struct fat_volume *v, const char *path, struct 
             return FAT_BAD_PATH;
         if (!out->dir)
             return FAT_NOT_DIR;
-        enum fat_status st = find_in(v, out->first_cluster, p, n, out);
+        enum fat_status st = fat_find_in(v, out->first_cluster, p, n, out);
         if (st != FAT_OK)
             return st;
         p += n + (p[n] == '/');
@@ -368,18 +355,65 @@ enum fat_status fat_lookup(const struct fat_volume *v, const char *path, struct 
     return FAT_OK;
 }
 
-/* The cluster holding byte 'offset' of f, from f's memo when it is at or
- * before it, else from the start. */
-static enum fat_status seek(const struct fat_volume *v, struct fat_dirent *f, uint64_t offset,
-                            uint32_t *c)
+enum fat_status fat_seek(const struct fat_volume *v, struct fat_dirent *f, uint64_t offset,
+                         uint32_t *c)
 {
-    uint64_t index = offset / ((uint64_t)v->sectors_per_cluster * FAT_SECTOR_SIZE);
+    uint64_t index = offset / fat_cluster_bytes(v);
+    if (!f->first_cluster) {
+        *c = 0;
+        return FAT_OK;
+    }
     bool memo = f->at_cluster && f->at_index <= index;
-    enum fat_status st = walk(v, memo ? f->at_cluster : f->first_cluster,
-                              index - (memo ? f->at_index : 0), c);
+    enum fat_status st = fat_walk(v, memo ? f->at_cluster : f->first_cluster,
+                                  index - (memo ? f->at_index : 0), c);
     if (st == FAT_OK && *c && index < UINT32_MAX)
         f->at_index = (uint32_t)index, f->at_cluster = *c;
     return st;
+}
+
+/* How many clusters from c on (at most max) lie one after another on the
+ * disk, as *n; *after is the cluster that follows them (0: none). */
+static enum fat_status contiguous(const struct fat_volume *v, uint32_t c, uint32_t max,
+                                  uint32_t *n, uint32_t *after)
+{
+    for (*n = 1;; ++*n) {
+        enum fat_status st = fat_next(v, c + *n - 1, after);
+        if (st != FAT_OK || *after != c + *n || *n >= max)
+            return st;
+    }
+}
+
+/* n bytes of the disk from byte 'at' into buf: whole sectors straight in,
+ * a partial one at either end through a sector of our own. */
+static enum fat_status read_span(const struct fat_volume *v, uint64_t at, uint8_t *buf, uint32_t n)
+{
+    uint8_t sector[FAT_SECTOR_SIZE];
+    while (n) {
+        uint64_t lba = at / FAT_SECTOR_SIZE;
+        uint32_t skip = at % FAT_SECTOR_SIZE, part;
+        if (skip || n < FAT_SECTOR_SIZE) {
+            if (!v->io->read_data(v->ctx, lba, 1, sector))
+                return FAT_AGAIN;
+            part = FAT_SECTOR_SIZE - skip < n ? FAT_SECTOR_SIZE - skip : n;
+            copy_bytes(buf, sector + skip, part);
+        } else {
+            uint32_t count = n / FAT_SECTOR_SIZE;
+            count = count < FAT_IO_MAX_SECTORS ? count : FAT_IO_MAX_SECTORS;
+            if (!v->io->read_data(v->ctx, lba, count, buf))
+                return FAT_AGAIN;
+            part = count * FAT_SECTOR_SIZE;
+        }
+        at += part, buf += part, n -= part;
+    }
+    return FAT_OK;
+}
+
+/* The most clusters one run may cover, so that a run is one device call
+ * when it can be. */
+static uint32_t run_limit(const struct fat_volume *v)
+{
+    uint32_t max = FAT_IO_MAX_SECTORS / v->sectors_per_cluster;
+    return max ? max : 1;
 }
 
 enum fat_status fat_read(const struct fat_volume *v, struct fat_dirent *f, uint64_t offset,
@@ -392,22 +426,26 @@ enum fat_status fat_read(const struct fat_volume *v, struct fat_dirent *f, uint6
         return FAT_OK;
     if (len > f->size - offset)
         len = (uint32_t)(f->size - offset);
-    uint64_t cluster_bytes = (uint64_t)v->sectors_per_cluster * FAT_SECTOR_SIZE;
-    uint32_t c;
-    enum fat_status st = seek(v, f, offset, &c);
+    uint32_t cb = fat_cluster_bytes(v), c, n, after;
+    enum fat_status st = fat_seek(v, f, offset, &c);
+    uint64_t index = offset / cb;
     while (st == FAT_OK && *got < len) {
         if (!c)
             return FAT_CORRUPT; /* the chain ends before the file does */
-        uint64_t at = (offset + *got) % cluster_bytes;
-        const uint8_t *s = v->sector(v->ctx, cluster_sector(v, c) + at / FAT_SECTOR_SIZE);
-        if (!s)
-            return FAT_AGAIN;
-        uint32_t n = FAT_SECTOR_SIZE - (uint32_t)(at % FAT_SECTOR_SIZE);
-        n = n < len - *got ? n : len - *got;
-        copy_bytes(buf + *got, s + at % FAT_SECTOR_SIZE, n);
-        *got += n;
-        if ((offset + *got) % cluster_bytes == 0 && *got < len)
-            st = seek(v, f, offset + *got, &c);
+        uint32_t skip = (offset + *got) % cb, left = len - *got;
+        uint32_t need = (uint32_t)(((uint64_t)skip + left + cb - 1) / cb);
+        st = contiguous(v, c, need < run_limit(v) ? need : run_limit(v), &n, &after);
+        if (st != FAT_OK)
+            return st;
+        uint32_t part = (uint32_t)((uint64_t)n * cb - skip < left ? (uint64_t)n * cb - skip : left);
+        st = read_span(v, fat_cluster_sector(v, c) * FAT_SECTOR_SIZE + skip, buf + *got, part);
+        if (st != FAT_OK)
+            return st;
+        *got += part;
+        index += n;
+        if (index - 1 < UINT32_MAX)
+            f->at_index = (uint32_t)(index - 1), f->at_cluster = c + n - 1;
+        c = after;
     }
     return st;
 }

@@ -33,6 +33,17 @@ static const uint8_t *sector(void *ctx, uint64_t lba)
     return lba < sectors ? disk + lba * FAT_SECTOR_SIZE : NULL;
 }
 
+static bool read_data(void *ctx, uint64_t lba, uint32_t count, uint8_t *dst)
+{
+    (void)ctx;
+    if (!count || count > FAT_IO_MAX_SECTORS || lba > sectors || count > sectors - lba)
+        return false;
+    memcpy(dst, disk + lba * FAT_SECTOR_SIZE, (size_t)count * FAT_SECTOR_SIZE);
+    return true;
+}
+
+static const struct fat_io image_io = {.read = sector, .read_data = read_data};
+
 
 /* The whole file by path, 1000 bytes at a time (pieces that cross sector
  * and cluster edges). */
@@ -77,7 +88,7 @@ static enum fat_status check_volume(void)
 {
     struct fat_volume v;
     struct fat_dirent root;
-    enum fat_status st = fat_mount(&v, sector, NULL, sectors);
+    enum fat_status st = fat_mount(&v, &image_io, NULL, sectors, false);
     files_seen = 0;
     if (st == FAT_OK)
         st = fat_lookup(&v, "/", &root);
@@ -90,7 +101,7 @@ static int fuzz(unsigned n, unsigned seed)
     memcpy(clean, disk, sectors * FAT_SECTOR_SIZE);
     unsigned tally[FAT_END + 1] = {0};
     struct fat_volume v;
-    if (fat_mount(&v, sector, NULL, sectors) != FAT_OK)
+    if (fat_mount(&v, &image_io, NULL, sectors, false) != FAT_OK)
         return 1;
     /* the boot sector, the FATs, the root and the first clusters (the
      * subdirectories mcopy wrote first) */

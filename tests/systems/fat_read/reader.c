@@ -62,6 +62,22 @@ static const uint8_t *sector(void *ctx, uint64_t lba)
     return 0;
 }
 
+/* File data through the same cache, a sector at a time: false (the step
+ * runs again) until every sector is in. */
+static bool read_data(void *ctx, uint64_t lba, uint32_t count, uint8_t *dst)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *s = sector(ctx, lba + i);
+        if (!s)
+            return false;
+        for (unsigned k = 0; k < BLK_SECTOR_SIZE; k++)
+            dst[i * BLK_SECTOR_SIZE + k] = s[k];
+    }
+    return true;
+}
+
+static const struct fat_io cache_io = {.read = sector, .read_data = read_data};
+
 static void say(const char *a, const char *b)
 {
     microkit_dbg_puts("reader: ");
@@ -143,7 +159,7 @@ static bool dir_step(void)
 static void run(void)
 {
     if (!mounted) {
-        enum fat_status st = fat_mount(&volume, sector, 0, info->capacity);
+        enum fat_status st = fat_mount(&volume, &cache_io, 0, info->capacity, false);
         if (st == FAT_AGAIN)
             return;
         if (st != FAT_OK) {

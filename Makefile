@@ -91,7 +91,7 @@ $(LIBMICROKIT): $(BUILD)/libmicrokit/main.c.o $(BUILD)/libmicrokit/debug.c.o
 
 # Client libraries (lib/<class>/*.c): one archive; PDs pull what they use.
 LIBPRIDE := $(BUILD)/lib/libpride.a
-LIBPRIDE_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/*/*.c))
+LIBPRIDE_OBJS := $(patsubst %,$(BUILD)/%.o,$(filter-out lib/fs/%,$(wildcard lib/*/*.c)))
 $(BUILD)/lib/%.o: lib/% Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) -c -o $@ $<
@@ -204,6 +204,11 @@ images: $(IMAGES)
 GENERAL_REGS_ONLY_ELFS := $(foreach s,drivers/net/virtio/virtio_net.c components/net/virt_rx.c \
     components/net/virt_tx.c components/net/copier.c,$(call shared_elf,$(s)))
 $(GENERAL_REGS_ONLY_ELFS): private PD_POLICY_CFLAGS := -mgeneral-regs-only
+# Shared programs that are ordinary C on picolibc (lib/libc/libc.mk).
+LIBC_ELFS := $(call shared_elf,components/fs/fat.c)
+$(LIBC_ELFS): private SYSTEM_PD_CFLAGS = $(LIBC_CFLAGS)
+$(LIBC_ELFS): private SYSTEM_PD_LIBS = $(LIBC_LIBS)
+$(LIBC_ELFS): $(LIBPRIDEC)
 
 CONFIG ?= debug
 RUN_IMAGE := $(BUILD)/examples/$(SYSTEM)/$(SYSTEM)$(if $(filter release,$(CONFIG)),-release).img

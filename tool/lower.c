@@ -296,6 +296,7 @@ static const struct {
     {"timer", lower_timer},
     {"blk", lower_blk},
     {"rtc", lower_rtc},
+    {"fs", lower_fs},
 };
 
 void lower_system(struct xml_node *root)

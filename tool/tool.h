@@ -173,6 +173,7 @@ void lower_serial(struct lowering *L, const struct xml_node *serial);
 void lower_timer(struct lowering *L, const struct xml_node *timer);
 void lower_blk(struct lowering *L, const struct xml_node *blk);
 void lower_rtc(struct lowering *L, const struct xml_node *rtc);
+void lower_fs(struct lowering *L, const struct xml_node *fs);
 
 /* ---- system.c: the validated model ---- */
 

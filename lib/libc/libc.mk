@@ -30,13 +30,19 @@ LIBC_CFLAGS = -nostdinc -isystem $(PICOLIBC_DIR)/include -isystem $(LIBC_GCC_INC
 LIBC_LIBS = -Wl,--undefined=memcpy,--undefined=memset \
             -Wl,--start-group $(LIBPRIDEC) -L$(PICOLIBC_DIR)/lib -lc -lgcc -Wl,--end-group
 
-LIBPRIDEC_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/libc/src/*.c))
+LIBPRIDEC_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/libc/src/*.c lib/fs/*.c))
 
 # The shorter stem makes this rule win over the libpride one for these files.
 # No loop-to-memcpy rewriting inside memcpy itself.
 $(BUILD)/lib/libc/%.o: lib/libc/% lib/libc/libc.mk | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TCC) $(PD_CFLAGS) $(LIBC_CFLAGS) -fno-tree-loop-distribute-patterns -c -o $@ $<
+
+# The file-system client (lib/fs) defines picolibc's open, read...: built
+# with picolibc's headers, archived with the shims.
+$(BUILD)/lib/fs/%.o: lib/fs/% lib/libc/libc.mk | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(TCC) $(PD_CFLAGS) $(LIBC_CFLAGS) -c -o $@ $<
 
 $(LIBPRIDEC): $(LIBPRIDEC_OBJS)
 	@mkdir -p $(@D)

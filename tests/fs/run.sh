@@ -8,6 +8,7 @@
 # way, and every read must end, without a sanitizer report.
 set -u
 source "$(dirname "$0")/../lib.sh"
+export LC_ALL=C.UTF-8 # mtools turns names into the locale's charset: UTF-8, as the guest's
 OUT=$BUILD/tests/fs
 BIN=$OUT/fatcheck
 mkdir -p "$OUT"
@@ -102,4 +103,52 @@ for fat in 12 16 32; do
     else
         fail "fat${fat}_guest_reads_every_file" "$(grep -m1 'reader:' "$log" || echo "no output, see $log")"
     fi
+done
+
+# The file-system server with a client of the POSIX calls and stdio
+# (tests/systems/fs_basic), on a writable copy of each image: the guest
+# must read exactly the host's files, then make its changes, after which
+# fsck.fat finds nothing wrong and mtools sees exactly the changes.
+pattern_crc=$(python3 -c "
+import zlib
+b = bytes((i * 7 + i // 251) & 255 for i in range(40000))
+data = b''.join(b[at % 20000:at % 20000 + min(7000, 300000 - at)] for at in range(0, 300000, 7000))
+print('%08x' % zlib.crc32(data))")
+want_steps="fopen ok|fclose ok|append ok|mkdir ok|mkdir_again errno 17|rename ok|pattern ok|unlink ok|unlink_missing errno 2|rmdir_full errno 90|truncate ok|stat ok|pattern size 300000 dir 0|sync ok"
+
+# host_view IMAGE: "path size crc32" of every file, as mtools sees them.
+host_view() {
+    rm -rf "$OUT/view" && mkdir -p "$OUT/view" && mcopy -s -n -i "$1" ::/* "$OUT/view/" && expected "$OUT/view"
+}
+
+# want_after: the host's tree as the guest's changes leave it.
+want_after() {
+    rm -rf "$OUT/after" && cp -r "$OUT/tree" "$OUT/after" && rm "$OUT/after/hello.txt" &&
+        mkdir "$OUT/after/New Folder" && printf 'made by pride 42\nsecond line\n' >"$OUT/after/New Folder/Renamed File.txt" &&
+        truncate -s 1000 "$OUT/after/onecluster.bin" && expected "$OUT/after" |
+        sed '/^\/New Folder\/pattern.bin /d'
+    echo "/New Folder/pattern.bin 300000 $pattern_crc"
+}
+after=$(want_after | LC_ALL=C sort)
+for fat in 12 16 32; do
+    image=$OUT/rw$fat.img log=$OUT/fs_basic_fat$fat.log
+    cp "$OUT/fat$fat.img" "$image"
+    if ! boot_system "$BUILD/tests/systems/fs_basic/fs_basic.img" "$log" 120 "tester: (done|program finished)" \
+            -global virtio-mmio.force-legacy=false \
+            -drive "file=$image,if=none,format=raw,id=d0" -device virtio-blk-device,drive=d0; then
+        fail "fat${fat}_server_reads_every_file" "no end, see $log"
+        continue
+    fi
+    got=$(sed -n 's/^tester: \(\/.*\)$/\1/p' "$log" | LC_ALL=C sort)
+    [ "$got" = "$want_guest" ] && pass "fat${fat}_server_reads_every_file" ||
+        fail "fat${fat}_server_reads_every_file" "$(diff <(echo "$want_guest") <(echo "$got") | head -3 | tr '\n' ' ')"
+    steps=$(sed -n 's/^tester: \([a-z_]* \(ok\|errno [0-9]*\)\|pattern size .*\)$/\1/p' "$log" | paste -sd'|')
+    [ "$steps" = "$want_steps" ] && pass "fat${fat}_server_changes_report_right_errno" ||
+        fail "fat${fat}_server_changes_report_right_errno" "got $steps"
+    fsck_out=$(fsck.fat -n "$image" 2>&1)
+    [ $? -eq 0 ] && [ "$(echo "$fsck_out" | wc -l)" -eq 2 ] && pass "fat${fat}_server_changes_pass_fsck" ||
+        fail "fat${fat}_server_changes_pass_fsck" "$(echo "$fsck_out" | tail -n +2 | head -3 | tr '\n' ' ')"
+    view=$(host_view "$image" | LC_ALL=C sort)
+    [ "$view" = "$after" ] && pass "fat${fat}_server_changes_seen_by_mtools" ||
+        fail "fat${fat}_server_changes_seen_by_mtools" "$(diff <(echo "$after") <(echo "$view") | head -4 | tr '\n' ' ')"
 done

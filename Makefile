@@ -208,11 +208,11 @@ $(GENERAL_REGS_ONLY_ELFS): private PD_POLICY_CFLAGS := -mgeneral-regs-only
 LIBC_ELFS := $(call shared_elf,components/fs/fat.c)
 $(LIBC_ELFS): private SYSTEM_PD_CFLAGS = $(LIBC_CFLAGS)
 $(LIBC_ELFS): private SYSTEM_PD_LIBS = $(LIBC_LIBS)
-$(LIBC_ELFS): $(LIBPRIDEC)
+$(LIBC_ELFS): $$(LIBPRIDEC) # (defined in libc.mk, read later: expanded late)
 
 CONFIG ?= debug
 RUN_IMAGE := $(BUILD)/examples/$(SYSTEM)/$(SYSTEM)$(if $(filter release,$(CONFIG)),-release).img
-run: all
+run: all $$(examples/$$(SYSTEM)_RUN_DEPS)
 	$(QEMU) $(QEMU_FLAGS) $(examples/$(SYSTEM)_QEMU_ARGS) -kernel $(RUN_IMAGE)
 
 test: all

@@ -52,7 +52,10 @@ static void parse_client(struct lowering *L, struct blk *b, const struct xml_nod
     bc->pd = lower_pd(L, c, "pd", true);
     bc->line = c->line;
     bc->data_size = data_size(c, default_size);
-    bc->partition = (unsigned)num_attr(c, "partition", 0, 0, BLK_MAX_PARTITIONS - 1);
+    const struct xml_attr *fat = find_attr(c, "partition");
+    bc->partition = fat && !strcmp(fat->value, "fat")
+                        ? BLK_PARTITION_FIRST_FAT
+                        : (unsigned)num_attr(c, "partition", 0, 0, BLK_MAX_PARTITIONS - 1);
 }
 
 static void parse_blk(struct lowering *L, struct blk *b, const struct xml_node *n)

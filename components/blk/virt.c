@@ -109,15 +109,25 @@ static void answer(unsigned i, uint32_t id, enum blk_status status, uint32_t cou
         stats.passed++;
 }
 
+/* The table index a client's partition names: BLK_PARTITION_FIRST_FAT is
+ * the first FAT one (the whole disk, 0, on a disk without a table). */
+static unsigned partition_index(uint32_t wanted)
+{
+    if (wanted != BLK_PARTITION_FIRST_FAT)
+        return wanted;
+    return whole_disk ? 0 : blk_first_fat(&table);
+}
+
 /* Each client's partition, as the tables say; its info page then. */
 static void publish_partitions(void)
 {
     for (unsigned i = 0; i < num_clients; i++) {
         const struct blk_virt_client *c = &config->client[i];
         struct client *cl = &clients[i];
-        bool listed = c->partition < table.count, found = listed || (whole_disk && !c->partition);
-        struct blk_partition whole = {0, found ? disk->capacity : 0};
-        const struct blk_partition *p = listed ? &table.part[c->partition] : &whole;
+        unsigned index = partition_index(c->partition);
+        bool listed = index < table.count, found = listed || (whole_disk && !index);
+        struct blk_partition whole = {0, found ? disk->capacity : 0, false};
+        const struct blk_partition *p = listed ? &table.part[index] : &whole;
         cl->start = p->start;
         cl->limits.capacity = p->sectors;
         cl->limits.read_only = disk->read_only;

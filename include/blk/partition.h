@@ -21,7 +21,11 @@
 
 struct blk_partition {
     uint64_t start, sectors;
+    bool fat; /* its type says FAT (MBR's FAT types; GPT's basic data or EFI system) */
 };
+
+/* A client's partition given as "the first FAT one" rather than by index. */
+#define BLK_PARTITION_FIRST_FAT 0xffu
 
 struct blk_partitions {
     struct blk_partition part[BLK_MAX_PARTITIONS];
@@ -73,6 +77,38 @@ static inline bool blk_looks_like_fat(const uint8_t *s)
     return jump && s[11] == 0x00 && s[12] == 0x02 && fat_name;
 }
 
+static inline bool blk_mbr_type_fat(uint8_t type)
+{
+    return type == 0x01 || type == 0x04 || type == 0x06 || type == 0x0b || type == 0x0c ||
+           type == 0x0e || type == 0xef;
+}
+
+/* A GPT type GUID (as stored) for FAT: basic data or EFI system. */
+static inline bool blk_gpt_type_fat(const uint8_t *guid)
+{
+    static const uint8_t types[2][16] = {
+        {0xa2, 0xa0, 0xd0, 0xeb, 0xe5, 0xb9, 0x33, 0x44, 0x87, 0xc0, 0x68, 0xb6, 0xb7, 0x26, 0x99, 0xc7},
+        {0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11, 0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b},
+    };
+    for (unsigned t = 0; t < 2; t++) {
+        bool same = true;
+        for (unsigned k = 0; k < 16; k++)
+            same &= guid[k] == types[t][k];
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+/* The first partition whose type says FAT, or BLK_MAX_PARTITIONS. */
+static inline unsigned blk_first_fat(const struct blk_partitions *t)
+{
+    unsigned i = 0;
+    while (i < t->count && !t->part[i].fat)
+        i++;
+    return i < t->count ? i : BLK_MAX_PARTITIONS;
+}
+
 /* The MBR in sector 0: false if there is none. *gpt: a protective entry
  * says the real table is a GPT (and no MBR partitions are returned). */
 static inline bool blk_mbr_parse(const uint8_t *s, uint64_t capacity, struct blk_partitions *out,
@@ -88,7 +124,7 @@ static inline bool blk_mbr_parse(const uint8_t *s, uint64_t capacity, struct blk
         if (e[4] == MBR_TYPE_GPT)
             *gpt = true;
         else if (e[4] && blk_inside(start, sectors, capacity))
-            out->part[out->count++] = (struct blk_partition){start, sectors};
+            out->part[out->count++] = (struct blk_partition){start, sectors, blk_mbr_type_fat(e[4])};
     }
     if (*gpt)
         out->count = 0;
@@ -157,7 +193,7 @@ static inline bool blk_gpt_entries_parse(const uint8_t *array, const struct gpt_
             used |= e[k] != 0; /* a type GUID */
         uint64_t first = blk_get64(e + 32), last = blk_get64(e + 40);
         if (used && first >= g->first_usable && last <= g->last_usable && first <= last)
-            out->part[out->count++] = (struct blk_partition){first, last - first + 1};
+            out->part[out->count++] = (struct blk_partition){first, last - first + 1, blk_gpt_type_fat(e)};
     }
     return true;
 }

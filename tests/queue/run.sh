@@ -8,6 +8,8 @@
 #    checks every hop shares;
 #  - blk_unit.c under ASan/UBSan: the block protocol (include/blk/queue.h):
 #    queues, and the request check every block server uses;
+#  - fs_unit.c under ASan/UBSan: the file-system protocol (include/fs/protocol.h):
+#    the command check every file server uses, and the queues;
 #  - net_accounting.c under ASan/UBSan: the network buffer accounting
 #    (include/net/holdings.h) on a model of the echo server, healthy and
 #    with buffers lost, doubled or unconfirmed;
@@ -85,5 +87,6 @@ test_sanitized queue_unit unit.c
 test_sanitized net_unit net_unit.c
 test_sanitized net_accounting net_accounting.c
 test_sanitized blk_unit blk_unit.c
+test_sanitized fs_unit fs_unit.c
 test_stress
 test_litmus

@@ -35,7 +35,8 @@ __attribute__((section(".text.start"))) void _start(void)
 }
 
 #ifdef ROLE_CONFIGS
-/* Every block, network and serial role's config (blk/, net/, serial/config.h),
+/* Every block, file-system, network and serial role's config (blk/, fs/, net/,
+ * serial/config.h),
  * so one fixture can play any role of a subsystem element. OLD_VERSION and
  * SMALL_COPIER build images of network programs compiled against another
  * version of the header. */
@@ -43,6 +44,9 @@ __attribute__((section(".text.start"))) void _start(void)
 #include <net/config.h>
 #include <serial/config.h>
 #include <rtc/protocol.h>
+#include <fs/config.h>
+PRIDE_CONFIG(struct fs_config, fs_server_config, FS_SERVER_MAGIC, FS_CONFIG_VERSION);
+PRIDE_CONFIG(struct fs_config, fs_client_config, FS_CLIENT_MAGIC, FS_CONFIG_VERSION);
 PRIDE_CONFIG(struct rtc_driver_config, rtc_driver_config, RTC_DRIVER_MAGIC, RTC_CONFIG_VERSION);
 PRIDE_CONFIG(struct blk_driver_config, blk_driver_config, BLK_DRIVER_MAGIC, BLK_CONFIG_VERSION);
 PRIDE_CONFIG(struct blk_client_config, blk_client_config, BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION);

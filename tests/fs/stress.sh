@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The FAT server when things end badly (tests/systems/fs_stress):
+#  - a full disk: on FAT12, FAT16 and FAT32 volumes the guest writes until
+#    the disk is full and then tries to grow anything; it must get a short
+#    write, then ENOSPC for every further growth, while creating an empty
+#    file still works; fsck.fat -n finds nothing wrong, the file holds what
+#    the guest said, and every other file is intact;
+#  - power cuts: QEMU is killed (SIGKILL) at 20 random moments while the
+#    guest writes, fsyncs, replaces and removes files; after each cut every
+#    file synced before it must be intact and every synced removal done
+#    (tests/fs/power.py), and what fsck.fat -n said is reported; the next
+#    boot goes on from the volume as the cut left it.
+set -u
+source "$(dirname "$0")/../lib.sh"
+export LC_ALL=C.UTF-8
+OUT=$BUILD/tests/fs/stress
+IMG=$BUILD/tests/systems/fs_stress/fs_stress.img
+mkdir -p "$OUT"
+QEMU_DISK=(-global virtio-mmio.force-legacy=false -device virtio-blk-device,drive=d0)
+
+# volume IMAGE MODE KIB MKFS-OPTIONS...: a FAT volume with a few files and /mode.txt.
+volume() {
+    local image=$1 mode=$2 kib=$3
+    shift 3
+    rm -rf "$OUT/files" && mkdir -p "$OUT/files/sub" && echo "$mode" >"$OUT/files/mode.txt" &&
+        head -c 5000 /dev/urandom >"$OUT/files/keep.bin" && echo kept >"$OUT/files/sub/kept.txt" &&
+        rm -f "$image" && mkfs.fat -C "$@" "$image" "$kib" >/dev/null &&
+        mcopy -s -i "$image" "$OUT/files"/* ::/
+}
+
+fsck_clean() {
+    local out
+    out=$(fsck.fat -n "$1" 2>&1)
+    [ $? -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 2 ] || { echo "$out" | tail -n +2 | head -3 | tr '\n' ' '; return 1; }
+}
+
+for spec in "12 2048 -F 12 -s 1" "16 8192 -F 16 -s 1" "32 40960 -F 32 -s 1"; do
+    set -- $spec
+    fat=$1 image=$OUT/fill$1.img log=$OUT/fill$1.log
+    volume "$image" fill "$2" "${@:3}"
+    if ! boot_system "$IMG" "$log" 120 "tester: (done|program finished)" "${QEMU_DISK[@]}" \
+            -drive "file=$image,if=none,format=raw,id=d0"; then
+        fail "fat${fat}_full_disk" "no end, see $log"
+        continue
+    fi
+    steps=$(sed -n 's/^tester: \([a-z_]*\) \(ok\|errno\) \([0-9]*\)$/\1=\3/p' "$log" | paste -sd' ')
+    bytes=$(sed -n 's/^tester: fill \([0-9]*\) errno \([0-9]*\)$/\1/p' "$log")
+    got=$(mdir -b -i "$image" ::/fill.bin >/dev/null 2>&1 && mcopy -n -i "$image" ::/fill.bin - | wc -c)
+    why=$(fsck_clean "$image") || { fail "fat${fat}_full_disk" "fsck: $why"; continue; }
+    [ "$steps" = "write_more=28 close=0 mkdir=28 create_empty=0 write_new=28 sync=0" ] &&
+        [ -n "$bytes" ] && [ "$got" = "$bytes" ] &&
+        [ "$(mcopy -n -i "$image" ::/keep.bin - | sha256sum)" = "$(sha256sum <"$OUT/files/keep.bin")" ] &&
+        pass "fat${fat}_full_disk_enospc_fsck_clean: $bytes bytes fit" ||
+        fail "fat${fat}_full_disk" "steps '$steps', fill.bin $got of $bytes bytes"
+done
+
+# Power cuts, all on one FAT32 volume.
+image=$OUT/power.img state=$OUT/power.json
+volume "$image" power 40960 -F 32 -s 1
+rm -f "$state"
+lost=0 clean=0 said=""
+for cut in $(seq 1 20); do
+    log=$OUT/power$cut.log
+    : >"$log"
+    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -nic none -display none -monitor none \
+        -serial "file:$log" -kernel "$IMG" "${QEMU_DISK[@]}" \
+        -drive "file=$image,if=none,format=raw,id=d0" </dev/null >"$log.qemu" 2>&1 &
+    pid=$!
+    for ((i = 0; i < 200; i++)); do grep -q "tester: synced" "$log" && break; sleep 0.05; done
+    sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if ! grep -q "tester: synced" "$log"; then
+        fail power_cut_$cut "the workload never synced a file, see $log"
+        continue
+    fi
+    if ! out=$(python3 "$ROOT/tests/fs/power.py" "$state" "$log" "$image"); then
+        lost=$((lost + 1))
+        fail power_cut_$cut "$(echo "$out" | head -3 | tr '\n' ' ')"
+    fi
+    if why=$(fsck_clean "$image"); then clean=$((clean + 1)); else said="$said [$cut: $why]"; fi
+done
+[ $lost -eq 0 ] && pass "power_cuts_lose_nothing_synced: 20 cuts, $(echo "$out" | tail -1); fsck clean after $clean${said:+, said:$said}"

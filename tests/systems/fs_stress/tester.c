@@ -1,0 +1,129 @@
+/*
+ * File-system workloads for tests/fs that end badly on purpose, chosen by
+ * the first word of /mode.txt on the volume:
+ *  - "fill": write /fill.bin in 64 KiB calls until the disk is full, then
+ *    try to grow anything at all; every answer is printed ("tester: fill
+ *    BYTES errno E", "tester: STEP errno E"), then every file is read back.
+ *  - "power": write, fsync and replace files forever while the host pulls
+ *    the plug: "tester: synced NAME SIZE CRC" once NAME is on the device,
+ *    "tester: begin NAME" before it is changed again, "tester: removed
+ *    NAME" once its removal is.
+ * "tester: done" at the end of a workload that ends.
+ * Channel: FS_CH, the file-system server (fs/config.h).
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <microkit.h>
+#include <blk/partition.h> /* blk_crc32 */
+#include <fs/client.h>
+#include <pride/program.h>
+
+#define CHUNK 65536
+#define POWER_NAMES 40
+
+static uint8_t buf[CHUNK];
+
+static void fill_buffer(uint32_t seed)
+{
+    for (uint32_t i = 0; i < CHUNK; i++)
+        buf[i] = (uint8_t)((i * 131 + seed * 7) ^ (i >> 9));
+}
+
+static void say_errno(const char *step, int result)
+{
+    printf("tester: %s %s %d\n", step, result < 0 ? "errno" : "ok", result < 0 ? errno : 0);
+}
+
+/* ---- fill ---- */
+
+static void fill(void)
+{
+    int fd = open("/fill.bin", O_WRONLY | O_CREAT | O_TRUNC);
+    long total = 0;
+    ssize_t n = 0;
+    fill_buffer(1);
+    while (fd >= 0 && (n = write(fd, buf, CHUNK)) == CHUNK)
+        total += n;
+    total += n > 0 ? n : 0;
+    printf("tester: fill %ld errno %d\n", total, n == CHUNK ? 0 : errno);
+    n = write(fd, buf, 1);
+    say_errno("write_more", (int)n);
+    say_errno("close", close(fd));
+    say_errno("mkdir", mkdir("/more", 0755));
+    fd = open("/empty_new.txt", O_WRONLY | O_CREAT);
+    say_errno("create_empty", fd);
+    say_errno("write_new", (int)write(fd, "x", 1));
+    close(fd);
+    say_errno("sync", fs_sync());
+}
+
+/* ---- power ---- */
+
+static uint32_t power_size(unsigned round)
+{
+    return 1000 + (round * 7919u) % 90000; /* from a sector to a few clusters' worth */
+}
+
+/* One round: NAME's new contents written and synced. */
+static void power_round(unsigned round)
+{
+    char name[32];
+    uint32_t size = power_size(round), crc = 0;
+    snprintf(name, sizeof(name), "/p%02u.bin", round % POWER_NAMES);
+    printf("tester: begin %s\n", name);
+    int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC);
+    fill_buffer(round);
+    for (uint32_t at = 0; fd >= 0 && at < size;) {
+        uint32_t n = size - at < 20000 ? size - at : 20000;
+        if (write(fd, buf + at % 30000, n) != (ssize_t)n)
+            break;
+        crc = blk_crc32(crc, buf + at % 30000, n);
+        at += n;
+    }
+    if (fd >= 0 && fsync(fd) == 0 && close(fd) == 0)
+        printf("tester: synced %s %u %08lx\n", name, size, (unsigned long)crc);
+    if (round % 7 == 6) { /* and some removals, synced too */
+        snprintf(name, sizeof(name), "/p%02u.bin", (round + 3) % POWER_NAMES);
+        printf("tester: begin %s\n", name);
+        if (unlink(name) == 0 && fs_sync() == 0)
+            printf("tester: removed %s\n", name);
+    }
+}
+
+static void power(void)
+{
+    for (unsigned round = 0;; round++)
+        power_round(round);
+}
+
+static void program(void)
+{
+    char mode[16] = {0};
+    int fd = open("/mode.txt", O_RDONLY);
+    if (fd < 0 || read(fd, mode, sizeof(mode) - 1) < 0) {
+        printf("tester: no /mode.txt: errno %d\n", errno);
+        return;
+    }
+    close(fd);
+    if (!strncmp(mode, "fill", 4))
+        fill();
+    else if (!strncmp(mode, "power", 5))
+        power();
+    printf("tester: done\n");
+}
+
+void init(void)
+{
+    fs_init();
+    pride_program_start(program);
+}
+
+void notified(microkit_channel ch)
+{
+    fs_notified(ch);
+    pride_program_resume();
+}

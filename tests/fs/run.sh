@@ -153,9 +153,5 @@ for fat in 12 16 32; do
         fail "fat${fat}_server_changes_seen_by_mtools" "$(diff <(echo "$after") <(echo "$view") | head -4 | tr '\n' ' ')"
 done
 
-# The write side (lib/fat/fat_write.c) on the host, against mkfs.fat,
-# fsck.fat and mtools: its own script, whose PASS/FAIL lines count here.
-bash "$ROOT/tests/fs/write.sh"
-
 # When things end badly: a full disk, power cuts (tests/fs/stress.sh).
 bash "$ROOT/tests/fs/stress.sh"

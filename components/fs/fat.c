@@ -95,6 +95,7 @@ static unsigned writers_waiting;
 struct node {
     unsigned refs;
     struct fat_dirent d;
+    struct fat_marks marks; /* for seeks in its chain */
 };
 struct handle {
     struct node *node;
@@ -437,8 +438,11 @@ static enum fs_status new_handle(const struct fat_dirent *d, bool writable, uint
     while (h < FS_MAX_OPEN && handles[h].node)
         h++;
     for (unsigned i = 0; !n && i < FS_MAX_OPEN; i++)
-        if (!nodes[i].refs)
+        if (!nodes[i].refs) {
             n = &nodes[i], n->d = *d;
+            n->marks.count = n->marks.stride_log2 = 0;
+            n->d.marks = &n->marks;
+        }
     if (h == FS_MAX_OPEN || !n)
         return FS_ERR_TOO_MANY;
     n->refs++;

@@ -260,6 +260,7 @@ static enum fat_status make_dirent(const struct fat_volume *v, const uint8_t *e,
     out->create_time = (uint16_t)get16(e + 14), out->create_date = (uint16_t)get16(e + 16);
     out->write_time = (uint16_t)get16(e + 22), out->write_date = (uint16_t)get16(e + 24);
     out->at_index = out->at_cluster = 0;
+    out->marks = NULL;
     if (out->first_cluster ? !valid_cluster(v, out->first_cluster) : out->dir || out->size)
         return FAT_CORRUPT;
     return FAT_OK;
@@ -332,6 +333,7 @@ void fat_root(const struct fat_volume *v, struct fat_dirent *out)
     out->first_cluster = v->root_cluster;
     out->size = out->at_index = out->at_cluster = 0;
     out->write_date = out->write_time = out->create_date = out->create_time = 0;
+    out->marks = NULL;
 }
 
 enum fat_status fat_lookup(const struct fat_volume *v, const char *path, struct fat_dirent *out)
@@ -355,20 +357,60 @@ enum fat_status fat_lookup(const struct fat_volume *v, const char *path, struct 
     return FAT_OK;
 }
 
+/* Cluster 'index' of the chain has been reached at c: a mark if it is the
+ * next one due (the stride doubles when the marks are full). */
+static void mark(struct fat_marks *m, uint64_t index, uint32_t c)
+{
+    if (m->count == FAT_MARKS) {
+        for (unsigned k = 0; k < FAT_MARKS / 2; k++)
+            m->cluster[k] = m->cluster[2 * k];
+        m->count = FAT_MARKS / 2;
+        m->stride_log2++;
+    }
+    if (index == (uint64_t)m->count << m->stride_log2)
+        m->cluster[m->count++] = c;
+}
+
+/* Where a walk to cluster 'index' may start: the first cluster, the memo
+ * or a mark, whichever is nearest at or before it. */
+static void walk_start(const struct fat_dirent *f, uint64_t index, uint64_t *from, uint32_t *c)
+{
+    *from = 0, *c = f->first_cluster;
+    if (f->at_cluster && f->at_index <= index)
+        *from = f->at_index, *c = f->at_cluster;
+    const struct fat_marks *m = f->marks;
+    uint64_t k = m && m->stride_log2 < 32 ? index >> m->stride_log2 : 0;
+    if (m && k && m->count) {
+        k = k < m->count ? k : m->count - 1;
+        if (k << m->stride_log2 > *from)
+            *from = k << m->stride_log2, *c = m->cluster[k];
+    }
+}
+
 enum fat_status fat_seek(const struct fat_volume *v, struct fat_dirent *f, uint64_t offset,
                          uint32_t *c)
 {
-    uint64_t index = offset / fat_cluster_bytes(v);
-    if (!f->first_cluster) {
-        *c = 0;
+    uint64_t index = offset / fat_cluster_bytes(v), at;
+    *c = 0;
+    if (!f->first_cluster)
         return FAT_OK;
+    if (index >= v->clusters)
+        return FAT_CORRUPT; /* longer than the volume: a loop */
+    walk_start(f, index, &at, c);
+    if (!valid_cluster(v, *c))
+        return FAT_CORRUPT;
+    for (; *c; at++) {
+        if (f->marks)
+            mark(f->marks, at, *c);
+        if (at == index)
+            break;
+        enum fat_status st = fat_next(v, *c, c);
+        if (st != FAT_OK)
+            return st;
     }
-    bool memo = f->at_cluster && f->at_index <= index;
-    enum fat_status st = fat_walk(v, memo ? f->at_cluster : f->first_cluster,
-                                  index - (memo ? f->at_index : 0), c);
-    if (st == FAT_OK && *c && index < UINT32_MAX)
+    if (*c)
         f->at_index = (uint32_t)index, f->at_cluster = *c;
-    return st;
+    return FAT_OK;
 }
 
 /* How many clusters from c on (at most max) lie one after another on the

@@ -92,6 +92,16 @@ struct fat_volume {
 };
 #define FAT_UNKNOWN UINT32_MAX
 
+/* Where every stride-th cluster of a file's chain is (stride 2^stride_log2,
+ * doubled when the marks run out), so that a seek walks at most stride - 1
+ * links: FAT's chains otherwise make a random read walk from the start.
+ * An open file's space, given by the caller; fat_seek fills it as it walks. */
+#define FAT_MARKS 128
+struct fat_marks {
+    uint32_t stride_log2, count;
+    uint32_t cluster[FAT_MARKS]; /* cluster[k] is cluster number k << stride_log2 */
+};
+
 /* A directory entry: its name as UTF-8 (the long name if it has a valid
  * one, else the short name), where it is, what it holds. An open file is
  * one of these; its memo and size follow the file's changes. */
@@ -107,6 +117,7 @@ struct fat_dirent {
     /* cluster number 'at_index' of the chain is 'at_cluster' (0: none yet),
      * so reading on needs no walk from the start. */
     uint32_t at_index, at_cluster;
+    struct fat_marks *marks; /* NULL: none (set by the caller for open files) */
 };
 
 /* A position in a directory: its first cluster (0: FAT12/16's root) and

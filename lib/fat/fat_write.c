@@ -522,6 +522,7 @@ static enum fat_status add_entry(struct fat_volume *v, uint32_t dir, const char 
     out->create_date = f->create_date, out->create_time = f->create_time;
     out->write_date = f->write_date, out->write_time = f->write_time;
     out->at_index = out->at_cluster = 0;
+    out->marks = NULL;
     return FAT_OK;
 }
 
@@ -629,19 +630,22 @@ enum fat_status fat_create(struct fat_volume *v, const char *path, bool dir, uin
 /* ---- file contents ---- */
 
 /* f's chain long enough for 'end' bytes: *have is the bytes it then
- * covers (less than end only if the disk filled). */
+ * covers (less than end only if the disk filled). f's memo is left at the
+ * chain's old end, where a write that grows the file starts. */
 static enum fat_status grow_to(struct fat_volume *v, struct fat_dirent *f, uint64_t end,
                                uint64_t *have)
 {
     uint32_t cb = fat_cluster_bytes(v), last, next;
-    uint64_t clusters = 1, need = (end + cb - 1) / cb;
+    uint64_t need = (end + cb - 1) / cb, clusters = f->size ? (f->size + (uint64_t)cb - 1) / cb : 1;
     enum fat_status st = FAT_OK;
     *have = 0;
     if (!f->first_cluster && (st = allocate(v, &f->first_cluster)) == FAT_OK)
         f->at_index = 0, f->at_cluster = 0;
-    if (st == FAT_OK && f->size)
-        clusters = (f->size + (uint64_t)cb - 1) / cb;
-    if (st == FAT_OK && (st = fat_seek(v, f, (clusters - 1) * cb, &last)) == FAT_OK && !last)
+    if (st != FAT_OK || need <= clusters) {
+        *have = st == FAT_OK ? clusters * cb : 0;
+        return st;
+    }
+    if ((st = fat_seek(v, f, (clusters - 1) * cb, &last)) == FAT_OK && !last)
         st = FAT_CORRUPT; /* the chain ends before the file does */
     while (st == FAT_OK && clusters < need) {
         if ((st = fat_next(v, last, &next)) == FAT_OK && !next &&
@@ -650,10 +654,8 @@ static enum fat_status grow_to(struct fat_volume *v, struct fat_dirent *f, uint6
         if (st == FAT_OK)
             last = next, clusters++;
     }
-    if ((st == FAT_OK || st == FAT_NO_SPACE) && f->first_cluster)
+    if (st == FAT_OK || st == FAT_NO_SPACE)
         *have = clusters * cb;
-    if (st == FAT_OK && clusters - 1 < UINT32_MAX)
-        f->at_index = (uint32_t)(clusters - 1), f->at_cluster = last;
     return st;
 }
 
@@ -777,6 +779,8 @@ static enum fat_status shrink(struct fat_volume *v, struct fat_dirent *f, uint32
     f->size = size;
     f->first_cluster = keep ? f->first_cluster : 0;
     f->at_index = f->at_cluster = 0;
+    if (f->marks)
+        f->marks->count = 0, f->marks->stride_log2 = 0; /* the chain changes under them */
     if ((st = store_entry(v, f)) == FAT_OK && (st = commit(v, false)) == FAT_OK && tail) {
         if (last)
             st = set_entry(v, last, chain_end_value(v));

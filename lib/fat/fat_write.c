@@ -483,41 +483,53 @@ static enum fat_status put_entries(struct fat_volume *v, uint32_t dir, uint32_t 
     return st;
 }
 
-/* A new entry called name (n bytes) in dir with fields f; its short name
- * must differ from every entry's but entry skip's. *out describes it. */
-static enum fat_status add_entry(struct fat_volume *v, uint32_t dir, const char *name, unsigned n,
-                                 uint32_t skip, const struct entry_fields *f,
-                                 struct fat_dirent *out)
-{
+/* A name about to get entries in a directory: checked, its short name
+ * chosen, its slots found (the directory grown if need be). */
+struct new_entry {
     uint16_t units[MAX_LFN_BYTES];
-    unsigned count, lfns = 0;
-    uint8_t name11[11];
-    struct entry_fields fields = *f;
-    if (!utf16_name(name, n, units, &count))
-        return FAT_BAD_PATH;
-    enum fat_status st;
+    unsigned count, lfns;
+    uint8_t name11[11], case_bits;
+    uint32_t first; /* slot */
+    bool ended;     /* the slots took the directory's end marker */
+};
+
+/* Everything that can refuse a new name, before anything is written for
+ * it: the name, its short name (unlike every entry's but entry skip's), room. */
+static enum fat_status plan_entry(struct fat_volume *v, uint32_t dir, const char *name,
+                                  unsigned n, uint32_t skip, struct new_entry *e)
+{
     bool taken = false;
-    if (plain_short(units, count, name11, &fields.case_bits)) {
-        st = short_taken(v, dir, skip, name11, &taken); /* some long name's short one */
+    enum fat_status st;
+    e->lfns = 0;
+    if (!utf16_name(name, n, e->units, &e->count))
+        return FAT_BAD_PATH;
+    if (plain_short(e->units, e->count, e->name11, &e->case_bits)) {
+        st = short_taken(v, dir, skip, e->name11, &taken); /* some long name's short one */
     } else {
-        lfns = (count + LFN_UNITS - 1) / LFN_UNITS;
-        fields.case_bits = 0;
-        st = unique_short(v, dir, skip, units, count, name11);
+        e->lfns = (e->count + LFN_UNITS - 1) / LFN_UNITS;
+        e->case_bits = 0;
+        st = unique_short(v, dir, skip, e->units, e->count, e->name11);
     }
     if (st == FAT_OK && taken)
         st = FAT_EXISTS;
-    uint32_t first;
-    bool ended;
-    if (st == FAT_OK)
-        st = find_slots(v, dir, lfns + 1, &first, &ended);
-    if (st == FAT_OK)
-        st = put_entries(v, dir, first, ended, units, count, lfns, name11, &fields);
+    return st == FAT_OK ? find_slots(v, dir, e->lfns + 1, &e->first, &e->ended) : st;
+}
+
+/* The planned entry e (name, n bytes) written with fields f; *out describes it. */
+static enum fat_status place_entry(struct fat_volume *v, uint32_t dir, const struct new_entry *e,
+                                   const char *name, unsigned n, const struct entry_fields *f,
+                                   struct fat_dirent *out)
+{
+    struct entry_fields fields = *f;
+    fields.case_bits = e->case_bits;
+    enum fat_status st = put_entries(v, dir, e->first, e->ended, e->units, e->count, e->lfns,
+                                     e->name11, &fields);
     if (st != FAT_OK)
         return st;
     fat_copy((uint8_t *)out->name, (const uint8_t *)name, n);
     out->name[n] = 0;
-    out->dir = f->attr & ATTR_DIR, out->lfn_entries = (uint8_t)lfns;
-    out->parent = dir, out->index = first + lfns;
+    out->dir = f->attr & ATTR_DIR, out->lfn_entries = (uint8_t)e->lfns;
+    out->parent = dir, out->index = e->first + e->lfns;
     out->first_cluster = f->first_cluster, out->size = f->size;
     out->create_date = f->create_date, out->create_time = f->create_time;
     out->write_date = f->write_date, out->write_time = f->write_time;
@@ -607,23 +619,25 @@ enum fat_status fat_create(struct fat_volume *v, const char *path, bool dir, uin
                            struct fat_dirent *out)
 {
     struct fat_dirent parent;
+    struct new_entry e;
     const char *name;
     unsigned n;
     enum fat_status st = check_writable(v);
     if (st == FAT_OK)
         st = lookup_parent(v, path, &parent, &name, &n);
-    if (st == FAT_OK)
-        st = fat_find_in(v, parent.first_cluster, name, n, out);
+    if (st != FAT_OK)
+        return st;
+    st = fat_find_in(v, parent.first_cluster, name, n, out);
     if (st != FAT_NOT_FOUND)
         return st == FAT_OK ? FAT_EXISTS : st;
     struct entry_fields f = {.attr = dir ? ATTR_DIR : ATTR_ARCHIVE};
     stamp(&f, now);
-    st = FAT_OK;
-    if (dir && (st = new_dir_cluster(v, &f.first_cluster)) == FAT_OK &&
+    st = plan_entry(v, parent.first_cluster, name, n, UINT32_MAX, &e);
+    if (st == FAT_OK && dir && (st = new_dir_cluster(v, &f.first_cluster)) == FAT_OK &&
         (st = put_dots(v, f.first_cluster, parent.first_cluster, &f)) == FAT_OK)
         st = commit(v, false);
     if (st == FAT_OK)
-        st = add_entry(v, parent.first_cluster, name, n, UINT32_MAX, &f, out);
+        st = place_entry(v, parent.first_cluster, &e, name, n, &f, out);
     return st == FAT_OK ? commit(v, false) : st;
 }
 
@@ -800,12 +814,14 @@ enum fat_status fat_truncate(struct fat_volume *v, struct fat_dirent *f, uint32_
     touch(f, now);
     if (size > f->size) {
         st = write_range(v, f, f->size, NULL, size - f->size, &done);
-        f->size += done;
-        if (st == FAT_OK)
-            st = store_entry(v, f);
-    } else if (size < f->size) {
-        st = shrink(v, f, size);
+        f->size += done; /* as far as it went: the entry must say so */
+        enum fat_status stored = st == FAT_OK || st == FAT_NO_SPACE ? store_entry(v, f) : st;
+        if (stored == FAT_OK)
+            stored = commit(v, false);
+        return stored != FAT_OK ? stored : st;
     }
+    if (size < f->size)
+        st = shrink(v, f, size);
     return st == FAT_OK ? commit(v, false) : st;
 }
 
@@ -973,8 +989,11 @@ enum fat_status fat_rename(struct fat_volume *v, const char *from, const char *t
     if (st != FAT_OK && st != FAT_NOT_FOUND)
         return st;
     struct entry_fields f;
+    struct new_entry e;
     fields_of(&src, &f);
-    st = add_entry(v, parent.first_cluster, name, n, itself ? src.index : UINT32_MAX, &f, &target);
+    st = plan_entry(v, parent.first_cluster, name, n, itself ? src.index : UINT32_MAX, &e);
+    if (st == FAT_OK)
+        st = place_entry(v, parent.first_cluster, &e, name, n, &f, &target);
     return st == FAT_OK ? finish_rename(v, &src, parent.first_cluster, 0) : st;
 }
 

@@ -155,3 +155,7 @@ done
 
 # When things end badly: a full disk, power cuts (tests/fs/stress.sh).
 bash "$ROOT/tests/fs/stress.sh"
+
+# The write side (lib/fat/fat_write.c) on the host, against mkfs.fat,
+# fsck.fat and mtools: its own script, whose PASS/FAIL lines count here.
+bash "$ROOT/tests/fs/write.sh"

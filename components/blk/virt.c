@@ -264,10 +264,12 @@ static void serve(void)
         if (phase == SERVING)
             from_clients_pass();
     } while (!may_sleep());
-    if (ring_producer_must_signal(&to_driver))
+    /* each neighbour may wait for something to read, or for room to write */
+    if (ring_producer_must_signal(&to_driver) | ring_consumer_must_signal(&from_driver))
         microkit_deferred_notify(DRIVER);
     for (unsigned i = 0; i < num_clients; i++)
-        if (ring_producer_must_signal(&clients[i].responses))
+        if (ring_producer_must_signal(&clients[i].responses) |
+            ring_consumer_must_signal(&clients[i].requests))
             microkit_deferred_notify(FIRST_CLIENT + i);
 }
 

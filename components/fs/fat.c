@@ -298,13 +298,22 @@ static bool write_back(uint64_t low, uint64_t high)
     return ok;
 }
 
-/* The FAT area first, then the rest (directories, FSInfo). */
+/* The FAT area first, then the rest (directories, FSInfo). One commit at
+ * a time: readers may commit too (a set full of lines a write left dirty),
+ * and a second commit's directories must not overtake the first's FATs. */
 static bool commit_lines(void *ctx, bool flush)
 {
+    static bool committing;
     (void)ctx;
+    while (committing)
+        wait_event();
+    committing = true;
     bool ok = write_back(volume.fat_start, volume.root_start) && write_back(0, volume.fat_start) &&
               write_back(volume.root_start, UINT64_MAX);
-    return ok && (!flush || device_call(BLK_FLUSH, 0, 0, 0));
+    ok = ok && (!flush || device_call(BLK_FLUSH, 0, 0, 0));
+    committing = false;
+    wakeups++;
+    return ok;
 }
 
 static bool read_data(void *ctx, uint64_t lba, uint32_t count, uint8_t *dst)
@@ -479,14 +488,17 @@ static enum fs_status do_open(const struct fs_command *c, const char *path, uint
     return new_handle(d, f & FS_O_WRITE, value);
 }
 
+/* A handle let go; what its writes left in the cache is written back (a
+ * closed file's metadata does not wait for the next sync). */
 static enum fs_status do_close(const struct fs_command *c)
 {
     struct handle *h = handle_of(c->handle);
     if (!h)
         return FS_ERR_BAD_HANDLE;
+    bool wrote = h->writable;
     h->node->refs--;
     *h = (struct handle){NULL, false};
-    return FS_OK;
+    return wrote ? status_of(fat_write_back(&volume)) : FS_OK;
 }
 
 static enum fs_status do_read(const struct fs_command *c, struct handle *h, uint64_t *value)
@@ -597,7 +609,7 @@ static enum fs_status on_path(const struct fs_command *c, const char *path, uint
 
 static bool changes_volume(const struct fs_command *c)
 {
-    return c->op == FS_WRITE || c->op == FS_TRUNCATE || c->op == FS_SYNC || c->op == FS_UNLINK ||
+    return c->op == FS_WRITE || c->op == FS_TRUNCATE || c->op == FS_CLOSE || c->op == FS_SYNC || c->op == FS_UNLINK ||
            c->op == FS_MKDIR || c->op == FS_RMDIR || c->op == FS_RENAME ||
            (c->op == FS_OPEN && (c->flags & (FS_O_CREATE | FS_O_TRUNCATE)));
 }
@@ -606,8 +618,6 @@ static enum fs_status run_command(const struct fs_command *c, uint64_t *value, u
 {
     static char paths[FS_WORKERS][FS_PATH_MAX + 1];
     char *path = paths[self - workers];
-    if (c->op == FS_CLOSE)
-        return do_close(c);
     enum fs_status st = ensure_mounted();
     if (st == FS_OK && fs_has_path(c->op))
         st = copy_path(c->data_offset, c->count, path);
@@ -615,7 +625,9 @@ static enum fs_status run_command(const struct fs_command *c, uint64_t *value, u
         return st;
     bool exclusive = changes_volume(c);
     lock(exclusive);
-    if (c->op == FS_STATFS || c->op == FS_SYNC)
+    if (c->op == FS_CLOSE)
+        st = do_close(c);
+    else if (c->op == FS_STATFS || c->op == FS_SYNC)
         st = c->op == FS_SYNC ? status_of(fat_sync(&volume)) : do_statfs(c);
     else
         st = fs_has_path(c->op) ? on_path(c, path, value) : on_handle(c, value, value2);
@@ -746,9 +758,11 @@ void notified(microkit_channel ch)
         run_workers();
     } while (!broken && !(ring_consumer_may_sleep(&blk_responses) &&
                           (!may_take() || ring_consumer_may_sleep(&commands))));
-    if (ring_producer_must_signal(&blk_requests))
+    /* the driver may wait for requests, or for room to answer; the client
+     * for answers, or for room to ask */
+    if (ring_producer_must_signal(&blk_requests) | ring_consumer_must_signal(&blk_responses))
         microkit_deferred_notify(BLK_CLIENT_CH);
-    if (ring_producer_must_signal(&completions))
+    if (ring_producer_must_signal(&completions) | ring_consumer_must_signal(&commands))
         microkit_deferred_notify(FS_CH);
     if (broken)
         microkit_dbg_puts("fs_fat: a queue is corrupt: stopped\n");

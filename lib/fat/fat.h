@@ -19,7 +19,11 @@
  * before it: file data first, then the FATs (every copy), then directory
  * entries, when something is added (commit writes the FAT area before
  * the rest); directory entries first and then the FATs when something is
- * removed (two commits). A rename writes the new entry and flushes the
+ * removed (two commits). Every change ends in a commit but fat_write,
+ * whose FAT and directory changes wait in the cache for the next one (any
+ * other change, fat_write_back, fat_sync, or the cache needing room): a
+ * file written in many calls costs one commit, not one a call, and its
+ * data is on the disk before any of them. A rename writes the new entry and flushes the
  * device before removing the old one; replacing a file writes the new
  * cluster into the old entry, one sector, in place.
  *
@@ -157,6 +161,9 @@ enum fat_status fat_rmdir(struct fat_volume *v, const char *path);
 enum fat_status fat_rename(struct fat_volume *v, const char *from, const char *to, uint64_t now);
 /* Everything changed is on the device, and the device flushed. */
 enum fat_status fat_sync(struct fat_volume *v);
+/* Everything changed written to the device (no flush): what fat_write
+ * left waiting, at a file's close say. */
+enum fat_status fat_write_back(struct fat_volume *v);
 /* Free clusters (counted once, then kept up to date). */
 enum fat_status fat_free_clusters(struct fat_volume *v, uint32_t *free);
 

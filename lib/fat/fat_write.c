@@ -1,8 +1,8 @@
 /*
  * FAT volumes, the changes (fat.h): cluster allocation, directory entries
  * with long names, file writes and truncation, removal and renames, each
- * in the write order fat.h describes. Every change ends in a commit, so
- * nothing is left changed in the cache between calls.
+ * in the write order fat.h describes. Every change ends in a commit but
+ * fat_write, whose metadata waits in the cache for the next one.
  */
 #include "fat_disk.h"
 
@@ -773,9 +773,9 @@ enum fat_status fat_write(struct fat_volume *v, struct fat_dirent *f, uint64_t o
     if (*done && offset + *done > f->size)
         f->size = (uint32_t)(offset + *done);
     touch(f, now);
-    enum fat_status stored = store_entry(v, f);
+    enum fat_status stored = store_entry(v, f); /* committed later (fat.h) */
     if (stored == FAT_OK)
-        stored = commit(v, false);
+        stored = update_fsinfo(v); /* so that it goes with them */
     return st != FAT_OK ? st : stored;
 }
 
@@ -1021,6 +1021,11 @@ static enum fat_status check_writable(struct fat_volume *v)
 enum fat_status fat_sync(struct fat_volume *v)
 {
     return v->writable ? commit(v, true) : FAT_OK;
+}
+
+enum fat_status fat_write_back(struct fat_volume *v)
+{
+    return v->writable ? commit(v, false) : FAT_OK;
 }
 
 enum fat_status fat_free_clusters(struct fat_volume *v, uint32_t *free)

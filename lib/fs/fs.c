@@ -70,8 +70,13 @@ bool fs_submit(struct fs_command *c, fs_callback done, void *ctx)
     while (id < FS_QUEUE_CAPACITY && pending[id].done)
         id++;
     c->id = id;
-    if (id == FS_QUEUE_CAPACITY || !fs_command_put(&commands, c))
+    if (id == FS_QUEUE_CAPACITY)
         return false;
+    if (!fs_command_put(&commands, c)) {
+        ring_producer_request_signal(&commands); /* the server tells us when it took some */
+        if (!fs_command_put(&commands, c))
+            return false;
+    }
     pending[id].done = done, pending[id].ctx = ctx;
     if (ring_producer_must_signal(&commands))
         microkit_deferred_notify(FS_CH);

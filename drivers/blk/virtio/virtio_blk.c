@@ -224,7 +224,8 @@ static void serve(void)
         virtio_write(regs, VIRTIO_QUEUE_NOTIFY, 0);
         posted = false;
     }
-    if (ring_producer_must_signal(&responses))
+    /* the client may wait for answers, or for room to ask */
+    if (ring_producer_must_signal(&responses) | ring_consumer_must_signal(&requests))
         microkit_deferred_notify(CLIENT_CHANNEL);
 }
 

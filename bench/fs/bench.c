@@ -108,14 +108,4 @@ static void program(void)
     printf(errors ? "bench: errors %u\n" : "bench: done\n", errors);
 }
 
-void init(void)
-{
-    fs_init();
-    pride_program_start(program);
-}
-
-void notified(microkit_channel ch)
-{
-    fs_notified(ch);
-    pride_program_resume();
-}
+FS_PROGRAM_ENTRY_POINTS(program)

@@ -528,7 +528,7 @@ static enum fs_status do_readdir(const struct fs_command *c, struct handle *h, u
                                  uint64_t *value2)
 {
     struct fat_dirent *e = &(struct fat_dirent){0};
-    struct fat_dir pos = {h->node->d.first_cluster, (uint32_t)c->offset};
+    struct fat_dir pos = {h->node->d.first_cluster, (uint32_t)c->offset, 0, 0};
     if (!h->node->d.dir)
         return FS_ERR_NOT_DIR;
     if (c->offset > UINT32_MAX)

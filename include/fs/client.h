@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <microkit.h>
 #include <fs/protocol.h>
+#include <pride/program.h>
 
 typedef void (*fs_callback)(void *ctx, const struct fs_completion *done);
 
@@ -53,5 +54,20 @@ int fs_statfs(struct fs_statfs *out);
 int fs_sync(void);
 /* errno for a protocol status. */
 int fs_errno(enum fs_status status);
+
+/* The entry points of a PD that is a program on the file system and
+ * nothing else: init starts main in the program coroutine, notified
+ * passes completions on and lets the program go on. */
+#define FS_PROGRAM_ENTRY_POINTS(main)                                                       \
+    void init(void)                                                                        \
+    {                                                                                      \
+        fs_init();                                                                         \
+        pride_program_start(main);                                                         \
+    }                                                                                      \
+    void notified(microkit_channel ch)                                                     \
+    {                                                                                      \
+        fs_notified(ch);                                                                   \
+        pride_program_resume();                                                            \
+    }
 
 #endif

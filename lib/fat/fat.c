@@ -141,13 +141,30 @@ enum fat_status fat_dir_sector(const struct fat_volume *v, uint32_t first, uint3
     return c ? FAT_OK : FAT_END;
 }
 
-/* Entry i of a directory, or *e = NULL past its end. */
-static enum fat_status dir_entry(const struct fat_volume *v, uint32_t first, uint32_t i,
+enum fat_status fat_dir_sector_at(const struct fat_volume *v, struct fat_dir *d, uint32_t i,
+                                  uint64_t *lba)
+{
+    uint32_t per_cluster = ENTRIES_PER_SECTOR * v->sectors_per_cluster, index = i / per_cluster, c;
+    bool memo = d->at_cluster && d->at_index <= index;
+    if (!d->first_cluster || i >= MAX_DIR_ENTRIES)
+        return fat_dir_sector(v, d->first_cluster, i, lba);
+    enum fat_status st = fat_walk(v, memo ? d->at_cluster : d->first_cluster,
+                                  index - (memo ? d->at_index : 0), &c);
+    if (st != FAT_OK)
+        return st;
+    if (c)
+        d->at_index = index, d->at_cluster = c;
+    *lba = c ? fat_cluster_sector(v, c) + i % per_cluster / ENTRIES_PER_SECTOR : 0;
+    return c ? FAT_OK : FAT_END;
+}
+
+/* Entry i of directory d, or *e = NULL past its end. */
+static enum fat_status dir_entry(const struct fat_volume *v, struct fat_dir *d, uint32_t i,
                                  const uint8_t **e)
 {
     uint64_t lba;
     *e = NULL;
-    enum fat_status st = fat_dir_sector(v, first, i, &lba);
+    enum fat_status st = fat_dir_sector_at(v, d, i, &lba);
     if (st != FAT_OK)
         return st == FAT_END ? FAT_OK : st;
     const uint8_t *s = v->io->read(v->ctx, lba);
@@ -277,7 +294,7 @@ enum fat_status fat_readdir(const struct fat_volume *v, struct fat_dir *d, struc
     l.entries = l.expected = 0, l.checksum = 0; /* its units are written before read */
     for (uint32_t i = d->next;; i++) {
         const uint8_t *e;
-        enum fat_status st = dir_entry(v, d->first_cluster, i, &e);
+        enum fat_status st = dir_entry(v, d, i, &e);
         if (st != FAT_OK)
             return st;
         if (!e || e[0] == ENTRY_END)
@@ -313,7 +330,7 @@ bool fat_same_name(const char *a, const char *b, unsigned n)
 enum fat_status fat_find_in(const struct fat_volume *v, uint32_t first_cluster, const char *name,
                             unsigned n, struct fat_dirent *out)
 {
-    struct fat_dir d = {first_cluster, 0};
+    struct fat_dir d = {first_cluster, 0, 0, 0};
     for (;;) {
         enum fat_status st = fat_readdir(v, &d, out);
         if (st == FAT_END)

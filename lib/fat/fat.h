@@ -125,10 +125,13 @@ struct fat_dirent {
 };
 
 /* A position in a directory: its first cluster (0: FAT12/16's root) and
- * the index of the next entry. */
+ * the index of the next entry; and a memo (cluster number at_index of the
+ * directory's chain is at_cluster; 0: none yet), so that reading on walks
+ * one link at a time instead of the chain from its start. */
 struct fat_dir {
     uint32_t first_cluster;
     uint32_t next;
+    uint32_t at_index, at_cluster;
 };
 
 enum fat_status fat_mount(struct fat_volume *v, const struct fat_io *io, void *ctx,

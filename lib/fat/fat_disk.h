@@ -99,6 +99,10 @@ enum fat_status fat_entry(const struct fat_volume *v, uint32_t c, uint32_t *valu
 enum fat_status fat_next(const struct fat_volume *v, uint32_t c, uint32_t *next);
 /* The n-th cluster of the chain from first (0 if the chain is shorter). */
 enum fat_status fat_walk(const struct fat_volume *v, uint32_t first, uint64_t n, uint32_t *c);
+/* The sector holding entry i of directory d (its memo used and moved on);
+ * FAT_END past its end. */
+enum fat_status fat_dir_sector_at(const struct fat_volume *v, struct fat_dir *d, uint32_t i,
+                                  uint64_t *lba);
 /* The sector holding entry i of a directory; FAT_END past its end. */
 enum fat_status fat_dir_sector(const struct fat_volume *v, uint32_t first, uint32_t i,
                                uint64_t *lba);

@@ -342,10 +342,11 @@ static const uint8_t *entry_to_read(const struct fat_volume *v, uint64_t lba, ui
 static enum fat_status short_taken(const struct fat_volume *v, uint32_t dir, uint32_t skip,
                                    const uint8_t name11[11], bool *taken)
 {
+    struct fat_dir d = {dir, 0, 0, 0};
     *taken = false;
     for (uint32_t i = 0;; i++) {
         uint64_t lba;
-        enum fat_status st = fat_dir_sector(v, dir, i, &lba);
+        enum fat_status st = fat_dir_sector_at(v, &d, i, &lba);
         if (st != FAT_OK)
             return st == FAT_END ? FAT_OK : st;
         const uint8_t *e = entry_to_read(v, lba, i);
@@ -412,15 +413,16 @@ static enum fat_status grow_dir(struct fat_volume *v, uint32_t dir, uint32_t end
 static enum fat_status find_slots(struct fat_volume *v, uint32_t dir, unsigned k, uint32_t *first,
                                   bool *ended)
 {
+    struct fat_dir d = {dir, 0, 0, 0};
     uint32_t run = 0;
     bool end_seen = false;
     for (uint32_t i = 0;; i++) {
         uint64_t lba;
-        enum fat_status st = fat_dir_sector(v, dir, i, &lba);
+        enum fat_status st = fat_dir_sector_at(v, &d, i, &lba);
         if (st == FAT_END)
             st = grow_dir(v, dir, i);
         if (st == FAT_OK)
-            st = fat_dir_sector(v, dir, i, &lba);
+            st = fat_dir_sector_at(v, &d, i, &lba);
         if (st != FAT_OK)
             return st;
         const uint8_t *e = entry_to_read(v, lba, i);
@@ -840,7 +842,7 @@ static enum fat_status remove_file(struct fat_volume *v, const struct fat_dirent
 
 static enum fat_status check_empty(const struct fat_volume *v, const struct fat_dirent *d)
 {
-    struct fat_dir pos = {d->first_cluster, 0};
+    struct fat_dir pos = {d->first_cluster, 0, 0, 0};
     struct fat_dirent e;
     enum fat_status st = fat_readdir(v, &pos, &e);
     return st == FAT_END ? FAT_OK : st == FAT_OK ? FAT_NOT_EMPTY : st;

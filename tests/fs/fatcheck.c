@@ -68,7 +68,7 @@ static enum fat_status check_file(const struct fat_volume *v, const char *path)
 static enum fat_status list(const struct fat_volume *v, const char *path, const struct fat_dirent *dir,
                             unsigned depth)
 {
-    struct fat_dir d = {dir->first_cluster, 0};
+    struct fat_dir d = {dir->first_cluster, 0, 0, 0};
     struct fat_dirent e;
     enum fat_status st;
     while ((st = fat_readdir(v, &d, &e)) == FAT_OK && files_seen++ < MAX_FILES) {

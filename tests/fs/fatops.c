@@ -585,7 +585,7 @@ static void print_names(char **names, unsigned n)
 static unsigned list_dir(const struct fat_dirent *dir, char **names, unsigned *n,
                          enum fat_status *st)
 {
-    struct fat_dir pos = {dir->first_cluster, 0};
+    struct fat_dir pos = {dir->first_cluster, 0, 0, 0};
     struct fat_dirent e;
     unsigned total = 0;
     while (total <= 65536 && (*st = after("fat_readdir", fat_readdir(&vol, &pos, &e))) == FAT_OK) {

@@ -78,14 +78,6 @@ static void test_read_only(void)
     CHECK(blk_request_check(&w, &ro) == BLK_ERR_RANGE);
 }
 
-static uint64_t next_random(uint64_t *state)
-{
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    return *state;
-}
-
 /* Values near the edges are where mistakes hide: mostly pick from them. */
 static uint64_t edgy(uint64_t *state, uint64_t edge)
 {

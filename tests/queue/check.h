@@ -6,6 +6,7 @@
 #ifndef QUEUE_TEST_CHECK_H
 #define QUEUE_TEST_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 static const char *failure; /* first failed check of the running case */
@@ -32,5 +33,14 @@ static void run(const char *name, void (*test)(void))
 }
 
 #define RUN(name) run(#name, test_##name)
+
+/* A reproducible pseudo-random sequence (xorshift64) for the random cases. */
+static inline uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
 
 #endif

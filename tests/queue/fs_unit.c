@@ -73,14 +73,6 @@ static void test_ranges(void)
     CHECK(check(FS_STATFS, 0, REGION, 0, 0) == FS_ERR_BAD_REQUEST);
 }
 
-static uint64_t next_random(uint64_t *state)
-{
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    return *state;
-}
-
 /* Values near the edges are where mistakes hide: mostly pick from them. */
 static uint64_t edgy(uint64_t *state, uint64_t edge)
 {

@@ -144,7 +144,7 @@ static bool dir_step(void)
         stop("directory unreadable, status", st);
         return false;
     } else if (e->dir && depth < MAX_DEPTH) {
-        stack[depth].dir = (struct fat_dir){e->first_cluster, 0};
+        stack[depth].dir = (struct fat_dir){e->first_cluster, 0, 0, 0};
         join(stack[depth].path, stack[depth - 1].path, e->name);
         depth++;
     } else if (!e->dir) {
@@ -168,7 +168,7 @@ static void run(void)
         }
         mounted = true;
         depth = 1;
-        stack[0].dir = (struct fat_dir){volume.root_cluster, 0};
+        stack[0].dir = (struct fat_dir){volume.root_cluster, 0, 0, 0};
         stack[0].path[0] = '/';
     }
     while (!finished && (in_file ? file_step() : depth ? dir_step() : (stop("done", files), false)))

@@ -117,14 +117,4 @@ static void program(void)
     printf("tester: done\n");
 }
 
-void init(void)
-{
-    fs_init();
-    pride_program_start(program);
-}
-
-void notified(microkit_channel ch)
-{
-    fs_notified(ch);
-    pride_program_resume();
-}
+FS_PROGRAM_ENTRY_POINTS(program)

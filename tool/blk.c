@@ -22,6 +22,9 @@ struct blk_client {
     int line;
     uint64_t data_size;
     unsigned partition;
+    /* a file server's region shared with its client, right after its data */
+    uint64_t shared;
+    const char *shared_name;
 };
 
 struct blk {
@@ -52,6 +55,7 @@ static void parse_client(struct lowering *L, struct blk *b, const struct xml_nod
     bc->pd = lower_pd(L, c, "pd", true);
     bc->line = c->line;
     bc->data_size = data_size(c, default_size);
+    bc->shared = lower_fs_shared(L, bc->pd, &bc->shared_name);
     const struct xml_attr *fat = find_attr(c, "partition");
     bc->partition = fat && !strcmp(fat->value, "fat")
                         ? BLK_PARTITION_FIRST_FAT
@@ -77,7 +81,7 @@ static void parse_blk(struct lowering *L, struct blk *b, const struct xml_node *
         fail_at(n->line, "<blk> has no <client>");
     b->window = b->virt ? BLK_SCRATCH_SIZE : 0;
     for (unsigned i = 0; i < b->nclients; i++)
-        b->window += b->client[i].data_size;
+        b->window += b->client[i].data_size + b->client[i].shared;
 }
 
 static void check_blk(const struct lowering *L, const struct blk *b)
@@ -117,10 +121,16 @@ static void link(struct lowering *L, struct xml_node *server, unsigned server_ch
     lower_channel(L, server, server_ch, false, client, client_ch);
 }
 
+/* The client's data region at paddr, and after it the region its <fs>
+ * shares (mapped by the <fs> element): the client may name both. */
 static uint64_t client_data(struct lowering *L, const struct blk_client *c, uint64_t paddr)
 {
     const char *name = lower_name(L, c->pd, "data");
     lower_region(L, name, c->data_size, paddr);
+    if (c->shared) {
+        lower_region(L, c->shared_name, c->shared, paddr + c->data_size);
+        lower_note_placed(L, c->shared_name, c->data_size);
+    }
     return lower_map(L, c->pd, name, c->data_size, "rw", true);
 }
 
@@ -140,11 +150,11 @@ static void lower_virt(struct lowering *L, const struct blk *b, struct blk_drive
         struct blk_client_config cc = {.header = {BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION}};
         uint64_t in_v[3], in_c[3];
         link(L, b->virt, BLK_VIRT_FIRST_CLIENT_CH + i, c->pd, BLK_CLIENT_CH, in_v, in_c);
-        *vc = (struct blk_virt_client){in_v[0], in_v[1], in_v[2], offset, c->data_size,
-                                       c->partition, 0};
+        *vc = (struct blk_virt_client){in_v[0], in_v[1], in_v[2], offset,
+                                       c->data_size + c->shared, c->partition, 0};
         cc = (struct blk_client_config){cc.header, client_data(L, c, d->data_paddr + offset),
-                                        c->data_size, in_c[0], in_c[1], in_c[2]};
-        offset += c->data_size;
+                                        c->data_size + c->shared, in_c[0], in_c[1], in_c[2]};
+        offset += c->data_size + c->shared;
         lower_config(L, c->pd, "blk_client_config", &cc, sizeof(cc));
     }
     lower_config(L, b->virt, "blk_virt_config", &v, sizeof(v));
@@ -157,7 +167,7 @@ static void lower_direct(struct lowering *L, const struct blk *b, struct blk_dri
     link(L, b->driver, BLK_DRIVER_CLIENT_CH, c->pd, BLK_CLIENT_CH, in_driver, in_client);
     d->requests = in_driver[0], d->responses = in_driver[1], d->info = in_driver[2];
     struct blk_client_config cc = {{BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION},
-                                   client_data(L, c, d->data_paddr), c->data_size,
+                                   client_data(L, c, d->data_paddr), c->data_size + c->shared,
                                    in_client[0], in_client[1], in_client[2]};
     lower_config(L, c->pd, "blk_client_config", &cc, sizeof(cc));
 }

@@ -30,6 +30,9 @@ struct lowering {
     struct xml_node **insert;   /* where its regions and channels go */
     struct next_vaddr next[PRIDE_MAX_PDS];
     size_t nnext;
+    /* regions one class placed for another's use, and where */
+    struct { const char *name; uint64_t offset; } placed[PRIDE_MAX_PDS];
+    size_t nplaced;
 };
 
 /* ---- tree building ---- */
@@ -285,6 +288,29 @@ void lower_config(struct lowering *L, struct xml_node *pd, const char *symbol,
     n->attrs->next = a;
 }
 
+const struct xml_node *lower_root(const struct lowering *L)
+{
+    return L->root;
+}
+
+void lower_note_placed(struct lowering *L, const char *region, uint64_t offset)
+{
+    if (L->nplaced == PRIDE_MAX_PDS)
+        fail_at(lower_line(L), "too many shared regions");
+    L->placed[L->nplaced].name = region;
+    L->placed[L->nplaced++].offset = offset;
+}
+
+bool lower_placed(const struct lowering *L, const char *region, uint64_t *offset)
+{
+    for (size_t i = 0; i < L->nplaced; i++)
+        if (!strcmp(L->placed[i].name, region)) {
+            *offset = L->placed[i].offset;
+            return true;
+        }
+    return false;
+}
+
 /* ---- the subsystems ---- */
 
 static const struct {
@@ -299,23 +325,32 @@ static const struct {
     {"fs", lower_fs},
 };
 
-void lower_system(struct xml_node *root)
+/* Lowers the subsystem elements of classes [first, end) of the table. */
+static void lower_pass(struct lowering *L, size_t first, size_t end)
 {
-    static struct lowering L;
-    L = (struct lowering){.root = root};
-    for (struct xml_node **link = &root->children; *link;) {
+    for (struct xml_node **link = &L->root->children; *link;) {
         struct xml_node *sub = *link;
-        size_t c = 0;
-        while (c < sizeof(classes) / sizeof(classes[0]) && strcmp(classes[c].name, sub->name))
+        size_t c = first;
+        while (c < end && strcmp(classes[c].name, sub->name))
             c++;
-        if (c == sizeof(classes) / sizeof(classes[0])) {
+        if (c == end) {
             link = &sub->next;
             continue;
         }
         *link = sub->next; /* the element goes; what it stands for comes in its place */
-        L.sub = sub;
-        L.insert = link;
-        classes[c].lower(&L, sub);
-        link = L.insert;
+        L->sub = sub;
+        L->insert = link;
+        classes[c].lower(L, sub);
+        link = L->insert;
     }
+}
+
+/* <fs> last: its server's <blk> places the shared region (fs.c). */
+void lower_system(struct xml_node *root)
+{
+    static struct lowering L;
+    size_t classes_count = sizeof(classes) / sizeof(classes[0]);
+    L = (struct lowering){.root = root};
+    lower_pass(&L, 0, classes_count - 1);
+    lower_pass(&L, classes_count - 1, classes_count);
 }

@@ -174,6 +174,15 @@ void lower_timer(struct lowering *L, const struct xml_node *timer);
 void lower_blk(struct lowering *L, const struct xml_node *blk);
 void lower_rtc(struct lowering *L, const struct xml_node *rtc);
 void lower_fs(struct lowering *L, const struct xml_node *fs);
+/* The data region an <fs> element shares with the client of 'server', if
+ * there is one: its name and size (0 if none). <blk> places it in the DMA
+ * window right after the server's block data region (fs.c). */
+uint64_t lower_fs_shared(const struct lowering *L, const struct xml_node *server,
+                         const char **region);
+const struct xml_node *lower_root(const struct lowering *L);
+/* A region one class placed for another, at 'offset' in its owner's data. */
+void lower_note_placed(struct lowering *L, const char *region, uint64_t offset);
+bool lower_placed(const struct lowering *L, const char *region, uint64_t *offset);
 
 /* ---- system.c: the validated model ---- */
 

@@ -316,11 +316,28 @@ static bool commit_lines(void *ctx, bool flush)
     return ok;
 }
 
+/* Where the device can move data at p straight to or from: its offset in
+ * the block data region, if p lies sector-aligned in the client's region
+ * and that region follows ours in the DMA window (fs/config.h). */
+static bool direct_offset(const uint8_t *p, uint64_t *offset)
+{
+    uint64_t at = (uint64_t)(p - client_data);
+    if (fs->blk_offset == FS_NOT_IN_BLOCK_DATA || p < client_data || at >= fs->data_size ||
+        at % BLK_SECTOR_SIZE)
+        return false;
+    *offset = fs->blk_offset + at;
+    return true;
+}
+
+/* File data: straight into the client's region when the device can reach
+ * it, else through the worker's staging buffer. */
 static bool read_data(void *ctx, uint64_t lba, uint32_t count, uint8_t *dst)
 {
+    uint64_t offset;
     (void)ctx;
-    uint64_t offset = (uint64_t)(self->staging - blk_data);
-    if (!device_call(BLK_READ, lba, count, offset))
+    if (direct_offset(dst, &offset))
+        return device_call(BLK_READ, lba, count, offset);
+    if (!device_call(BLK_READ, lba, count, (uint64_t)(self->staging - blk_data)))
         return false;
     memcpy(dst, self->staging, (size_t)count * BLK_SECTOR_SIZE);
     return true;
@@ -328,7 +345,10 @@ static bool read_data(void *ctx, uint64_t lba, uint32_t count, uint8_t *dst)
 
 static bool write_data(void *ctx, uint64_t lba, uint32_t count, const uint8_t *src)
 {
+    uint64_t offset;
     (void)ctx;
+    if (direct_offset(src, &offset))
+        return device_call(BLK_WRITE, lba, count, offset);
     memcpy(self->staging, src, (size_t)count * BLK_SECTOR_SIZE);
     return device_call(BLK_WRITE, lba, count, (uint64_t)(self->staging - blk_data));
 }
@@ -739,7 +759,9 @@ void init(void)
                          BLK_QUEUE_CAPACITY);
     ring_consumer_request_signal(&commands);
     ring_consumer_request_signal(&blk_responses);
-    broken = blk->data_size < BLK_DATA_NEEDED;
+    uint64_t own = fs->blk_offset == FS_NOT_IN_BLOCK_DATA ? blk->data_size : fs->blk_offset;
+    broken = own < BLK_DATA_NEEDED ||
+             (fs->blk_offset != FS_NOT_IN_BLOCK_DATA && blk->data_size - own < fs->data_size);
     if (broken)
         microkit_dbg_puts("fs_fat: the block data region is too small\n");
     for (unsigned i = 0; i < FS_WORKERS; i++) {

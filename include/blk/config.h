@@ -59,6 +59,9 @@ struct blk_driver_config {
 struct blk_client_config {
     struct pride_config_header header;
     uint64_t data_vaddr;
+    /* What requests may name from offset 0: the client's data region and,
+     * for a file server, the region its <fs> shares, right after it and
+     * mapped through the fs config (fs/config.h). */
     uint64_t data_size;
     uint64_t requests, responses, info; /* vaddrs; info is read-only here */
 };

@@ -21,12 +21,19 @@
 #define FS_CH 10
 #define FS_MAX_DATA_SIZE 0x1000000 /* the shared data region: 16 MiB at most */
 
+#define FS_NOT_IN_BLOCK_DATA UINT64_MAX
+
 struct fs_config {
     struct pride_config_header header;
     uint64_t commands, completions; /* vaddrs of the two queues */
     uint64_t data_vaddr, data_size;
+    /* Where the data region lies in the server's block data region (it is
+     * placed right after it, in the DMA window, when the server is a <blk>
+     * client: the device then moves file data straight to and from it), or
+     * FS_NOT_IN_BLOCK_DATA. */
+    uint64_t blk_offset;
 };
 
-_Static_assert(sizeof(struct fs_config) == 40, "no implicit padding");
+_Static_assert(sizeof(struct fs_config) == 48, "no implicit padding");
 
 #endif

@@ -288,9 +288,28 @@ static bool dot_entry(const uint8_t *e)
     return e[0] == '.' && (e[1] == ' ' || (e[1] == '.' && e[2] == ' '));
 }
 
+/* A directory's chain must end within FAT's entry limit: one that loops
+ * (and would repeat its entries up to the limit) is corrupt. */
+static enum fat_status check_dir_chain(const struct fat_volume *v, uint32_t first)
+{
+    uint32_t most = MAX_DIR_ENTRIES / (ENTRIES_PER_SECTOR * v->sectors_per_cluster), c = first;
+    for (uint32_t n = 0; c; n++) {
+        enum fat_status st = n < most ? fat_next(v, c, &c) : FAT_CORRUPT;
+        if (st != FAT_OK)
+            return st;
+    }
+    return FAT_OK;
+}
+
 enum fat_status fat_readdir(const struct fat_volume *v, struct fat_dir *d, struct fat_dirent *out)
 {
     struct lfn l;
+    if (!d->next && d->first_cluster) { /* a listing starts: its chain checked once */
+        enum fat_status st = valid_cluster(v, d->first_cluster) ? check_dir_chain(v, d->first_cluster)
+                                                                  : FAT_CORRUPT;
+        if (st != FAT_OK)
+            return st;
+    }
     l.entries = l.expected = 0, l.checksum = 0; /* its units are written before read */
     for (uint32_t i = d->next;; i++) {
         const uint8_t *e;

@@ -159,3 +159,6 @@ bash "$ROOT/tests/fs/stress.sh"
 # The write side (lib/fat/fat_write.c) on the host, against mkfs.fat,
 # fsck.fat and mtools: its own script, whose PASS/FAIL lines count here.
 bash "$ROOT/tests/fs/write.sh"
+
+# The server on corrupt images (tests/fs/corrupt.sh).
+bash "$ROOT/tests/fs/corrupt.sh"

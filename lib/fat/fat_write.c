@@ -62,25 +62,76 @@ static enum fat_status set_entry(struct fat_volume *v, uint32_t c, uint32_t valu
     return FAT_OK;
 }
 
-/* A free cluster, now the end of a chain of its own. */
-static enum fat_status allocate(struct fat_volume *v, uint32_t *out)
+/* The first free cluster from the search's starting point on. */
+static enum fat_status find_free(const struct fat_volume *v, uint32_t *out)
 {
     for (uint32_t n = 0; n < v->clusters; n++) {
         uint32_t c = FIRST_CLUSTER + (v->next_free - FIRST_CLUSTER + n) % v->clusters, value;
         enum fat_status st = fat_entry(v, c, &value);
-        if (st != FAT_OK)
-            return st;
-        if (value)
-            continue;
-        st = set_entry(v, c, chain_end_value(v));
-        if (st == FAT_OK) {
+        if (st != FAT_OK || !value) {
             *out = c;
-            v->next_free = c + 1 - FIRST_CLUSTER < v->clusters ? c + 1 : FIRST_CLUSTER;
-            v->free_clusters -= v->free_clusters != FAT_UNKNOWN;
+            return st;
         }
-        return st;
     }
     return FAT_NO_SPACE;
+}
+
+/* Clusters first..first+n-1 chained, the last one the chain's end: in
+ * each FAT copy a sector is asked for once however many entries it holds
+ * (FAT12's straddling entries go one by one). */
+static enum fat_status set_run(struct fat_volume *v, uint32_t first, uint32_t n)
+{
+    for (uint32_t k = 0; v->type == 12 && k < n; k++) {
+        enum fat_status st = set_entry(v, first + k, k + 1 < n ? first + k + 1 : chain_end_value(v));
+        if (st != FAT_OK)
+            return st;
+    }
+    for (uint32_t copy = 0; v->type != 12 && copy < v->fats; copy++) {
+        uint8_t *s = NULL;
+        uint64_t held = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            uint64_t offset = (uint64_t)(first + k) * (v->type / 8);
+            uint64_t lba = v->fat_start + (uint64_t)copy * v->fat_sectors + offset / FAT_SECTOR_SIZE;
+            uint32_t value = k + 1 < n ? first + k + 1 : chain_end_value(v);
+            if (!s || lba != held)
+                s = v->io->modify(v->ctx, held = lba); /* the last pointer is let go here */
+            if (!s)
+                return FAT_AGAIN;
+            uint8_t *e = s + offset % FAT_SECTOR_SIZE;
+            if (v->type == 16)
+                fat_put16(e, value);
+            else /* FAT32's top four bits are reserved: kept */
+                fat_put32(e, (fat_get32(e) & 0xf0000000) | value);
+        }
+    }
+    return FAT_OK;
+}
+
+/* Up to 'want' (at least 1) free clusters in a row, now a chain of their
+ * own: *first and *n. */
+static enum fat_status allocate_run(struct fat_volume *v, uint32_t want, uint32_t *first,
+                                    uint32_t *n)
+{
+    uint32_t value = 0;
+    enum fat_status st = find_free(v, first);
+    for (*n = 1; st == FAT_OK && *n < want && fat_valid_cluster(v, *first + *n); ++*n)
+        if ((st = fat_entry(v, *first + *n, &value)) != FAT_OK || value)
+            break;
+    if (st == FAT_OK)
+        st = set_run(v, *first, *n);
+    if (st == FAT_OK) {
+        uint32_t after = *first + *n;
+        v->next_free = after - FIRST_CLUSTER < v->clusters ? after : FIRST_CLUSTER;
+        v->free_clusters -= v->free_clusters != FAT_UNKNOWN ? *n : 0;
+    }
+    return st;
+}
+
+/* A free cluster, now the end of a chain of its own. */
+static enum fat_status allocate(struct fat_volume *v, uint32_t *out)
+{
+    uint32_t n;
+    return allocate_run(v, 1, out, &n);
 }
 
 /* Every cluster of the chain from first marked free (a corrupt link ends
@@ -664,11 +715,15 @@ static enum fat_status grow_to(struct fat_volume *v, struct fat_dirent *f, uint6
     if ((st = fat_seek(v, f, (clusters - 1) * cb, &last)) == FAT_OK && !last)
         st = FAT_CORRUPT; /* the chain ends before the file does */
     while (st == FAT_OK && clusters < need) {
-        if ((st = fat_next(v, last, &next)) == FAT_OK && !next &&
-            (st = allocate(v, &next)) == FAT_OK)
-            st = set_entry(v, last, next);
+        uint32_t run = 1;
+        if ((st = fat_next(v, last, &next)) == FAT_OK && !next) { /* the chain's end: a run more */
+            uint64_t more = need - clusters;
+            st = allocate_run(v, more < UINT32_MAX ? (uint32_t)more : UINT32_MAX, &next, &run);
+            if (st == FAT_OK)
+                st = set_entry(v, last, next);
+        }
         if (st == FAT_OK)
-            last = next, clusters++;
+            last = next + run - 1, clusters += run;
     }
     if (st == FAT_OK || st == FAT_NO_SPACE)
         *have = clusters * cb;

@@ -16,7 +16,8 @@
 #  - nothing is written outside the volume the boot sector describes (the
 #    marker tail stays byte-identical), and nothing at all is written when
 #    the server finds no volume.
-# Mutants: seeded random bytes (1..32) in the boot sector, the FATs, the
+# Mutants, 516 of each volume type (the two types run at once, a QEMU
+# each): seeded random bytes (1..32) in the boot sector, the FATs, the
 # root directory or the first data clusters, and targeted damage (loops
 # in chains, cluster numbers past the end, sizes past the chain, broken
 # long names, a volume larger than the disk, ...). Each is named by its
@@ -33,7 +34,7 @@ export LC_ALL=C.UTF-8
 OUT=$BUILD/tests/fs/corrupt
 IMG=$BUILD/tests/systems/fs_basic/fs_basic.img
 SEED=${CORRUPT_SEED:-1}
-RANDOM_MUTANTS=${CORRUPT_RANDOM:-8} # per volume type, besides the targeted ones
+RANDOM_MUTANTS=${CORRUPT_RANDOM:-500} # per volume type, besides the targeted ones
 TAIL_SECTORS=256
 QEMU_DISK=(-global virtio-mmio.force-legacy=false -device virtio-blk-device,drive=d0)
 # What the kernel prints for a PD fault (kernel/fault.c) or a trap or panic
@@ -292,16 +293,16 @@ repeats() {
 }
 
 make_tree "$OUT/tree"
-started=$(ms)
-total=0 mounted=0 refused=0 as_clean=0 with_errors=0 extra_errnos=0 repeating=0 failed=0 slowest=0
-errnos=""
-index=0
-for spec in "16 4096 -F 16 -s 1" "12 1024 -F 12 -s 1"; do
-    set -- $spec
-    fat=$1 disk=$OUT/disk$1.img
+# run_volume FAT KIB MKFS-OPTIONS...: the intact disk and every mutant of
+# one volume type, one after another; its PASS/FAIL lines and a summary.
+run_volume() {
+    local started total=0 mounted=0 refused=0 as_clean=0 with_errors=0 extra_errnos=0
+    local repeating=0 failed=0 slowest=0 errnos="" index=0 fat=$1 disk=$OUT/disk$1.img
+    local run=$OUT/run$1.img
+    started=$(ms)
     if ! make_disk "$disk" "$2" "${@:3}"; then
         fail "fat${fat}_corrupt_disk" "mkfs.fat, mcopy or the marker tail failed"
-        continue
+        return
     fi
     disk_sectors=$(($(stat -c %s "$disk") / 512))
     volume_sectors=$((disk_sectors - TAIL_SECTORS))
@@ -309,15 +310,15 @@ for spec in "16 4096 -F 16 -s 1" "12 1024 -F 12 -s 1"; do
     # The unmutated disk first: the client's usual steps, and the marker
     # tail intact; else the mutants below would prove nothing.
     clean=$OUT/clean$fat.log
-    cp "$disk" "$OUT/run.img"
-    clean_ms=$(boot "$OUT/run.img" "$clean" 120)
+    cp "$disk" "$run"
+    clean_ms=$(boot "$run" "$clean" 120)
     steps=$(sed -n 's/^tester: \([a-z_]* \(ok\|errno [0-9]*\)\|pattern size .*\)$/\1/p' "$clean" | paste -sd'|')
-    where=$(first_change "$disk" "$OUT/run.img" "$volume_sectors")
+    where=$(first_change "$disk" "$run" "$volume_sectors")
     if grep -q "tester: program finished" "$clean" && [ "$steps" = "$WANT_STEPS" ] && [ -z "$where" ]; then
         pass "fat${fat}_server_clean_disk_with_marker_tail: $volume_sectors-sector volume, $TAIL_SECTORS marker sectors after it, $clean_ms ms"
     else
         fail "fat${fat}_server_clean_disk_with_marker_tail" "steps '$steps'${where:+, wrote the tail at $where} (see $clean)"
-        continue
+        return
     fi
     tester_lines "$clean" >"$OUT/clean$fat.tester"
     errno_lines "$clean" >"$OUT/clean$fat.errno"
@@ -332,7 +333,7 @@ for spec in "16 4096 -F 16 -s 1" "12 1024 -F 12 -s 1"; do
     done
     for kind in $kinds; do
         index=$((index + 1)) total=$((total + 1))
-        seed=$((SEED * 1000 + index))
+        seed=$((SEED * 100000 + fat * 1000 + index))
         name=fat${fat}_$(printf %02d $index)_$kind
         mutant=$OUT/$name.img log=$OUT/$name.log
         cp "$disk" "$mutant"
@@ -342,8 +343,8 @@ for spec in "16 4096 -F 16 -s 1" "12 1024 -F 12 -s 1"; do
             continue
         fi
         claimed=${info%% *} what=${info#* }
-        cp "$mutant" "$OUT/run.img" # the server runs on a copy: the mutant is kept as made
-        took=$(boot "$OUT/run.img" "$log" "$timeout")
+        cp "$mutant" "$run" # the server runs on a copy: the mutant is kept as made
+        took=$(boot "$run" "$log" "$timeout")
         [ "$took" -gt "$slowest" ] && slowest=$took
 
         # What the server may write: the volume its boot sector describes,
@@ -361,7 +362,7 @@ for spec in "16 4096 -F 16 -s 1" "12 1024 -F 12 -s 1"; do
         bad=$(grep -a -m1 -E "$BAD" "$log")
         again=$(repeats "$log")
         [ -n "$again" ] && repeating=$((repeating + 1))
-        where=$(first_change "$mutant" "$OUT/run.img" "$from")
+        where=$(first_change "$mutant" "$run" "$from")
         if [ -n "$bad" ]; then
             why+="reported '$bad'"
         elif ! grep -q "tester: program finished" "$log"; then
@@ -372,7 +373,7 @@ for spec in "16 4096 -F 16 -s 1" "12 1024 -F 12 -s 1"; do
             [ "${where#sector }" -ge "$volume_sectors" ] && echo ", in the marker tail")"
         if [ -n "$why" ]; then
             failed=$((failed + 1))
-            cp "$OUT/run.img" "$OUT/$name.after.img"
+            cp "$run" "$OUT/$name.after.img"
             echo "$what ($took ms)" >"$OUT/$name.txt"
             fail "fs_server_corrupt_$name" "$why [mutant: ${what:0:300}] (kept $mutant, $OUT/$name.after.img, $log)"
             continue
@@ -385,13 +386,20 @@ for spec in "16 4096 -F 16 -s 1" "12 1024 -F 12 -s 1"; do
         errnos+=" $(errno_lines "$log" | grep -vxF -f "$OUT/clean$fat.errno" | sed 's/.* errno //' | paste -sd' ')"
         [ -n "${CORRUPT_KEEP:-}" ] && echo "$what ($took ms)" >"$OUT/$name.txt" || rm -f "$mutant" "$log" "$log.qemu"
     done
-done
-rm -f "$OUT/run.img"
-elapsed=$((($(ms) - started + 500) / 1000))
-histogram=$(echo $errnos | tr ' ' '\n' | grep . | sort -n | uniq -c | awk '{printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1}')
-summary="$total mutants in ${elapsed}s (slowest boot ${slowest} ms), $mounted mounted, $refused refused, $as_clean ran as on the intact volume, $with_errors got errors ($extra_errnos errno lines beyond the intact run's: ${histogram:-none}), $repeating read a file more than once"
-if [ $failed -eq 0 ] && [ $total -gt 0 ]; then
-    pass "fs_server_corrupt_images_safe: $summary; no hang, no fault, nothing written outside the volume"
-else
-    echo "fs_server_corrupt_images: $failed failed of $summary" # the FAIL lines above count
-fi
+    rm -f "$run"
+    local elapsed=$((($(ms) - started + 500) / 1000)) histogram summary
+    histogram=$(echo $errnos | tr ' ' '\n' | grep . | sort -n | uniq -c | awk '{printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1}')
+    summary="$total mutants in ${elapsed}s (slowest boot ${slowest} ms), $mounted mounted, $refused refused, $as_clean ran as on the intact volume, $with_errors got errors ($extra_errnos errno lines beyond the intact run's: ${histogram:-none}), $repeating read a file more than once"
+    if [ $failed -eq 0 ] && [ $total -gt 0 ]; then
+        pass "fat${fat}_server_corrupt_images_safe: $summary; no hang, no fault, nothing written outside the volume"
+    else
+        echo "fat${fat}_server_corrupt_images: $failed failed of $summary" # the FAIL lines above count
+    fi
+}
+
+# The two volume types at once, one QEMU each (the machine has two cores).
+run_volume 16 4096 -F 16 -s 1 >"$OUT/fat16.out" &
+fat16=$!
+run_volume 12 1024 -F 12 -s 1 >"$OUT/fat12.out"
+wait "$fat16"
+cat "$OUT/fat16.out" "$OUT/fat12.out"

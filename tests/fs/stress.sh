@@ -5,6 +5,8 @@
 #    write, then ENOSPC for every further growth, while creating an empty
 #    file still works; fsck.fat -n finds nothing wrong, the file holds what
 #    the guest said, and every other file is intact;
+#  - many commands in flight at once (the asynchronous interface): each
+#    answered rightly, and a quick one overtaking a slow one;
 #  - power cuts: QEMU is killed (SIGKILL) at 20 random moments while the
 #    guest writes, fsyncs, replaces and removes files; after each cut every
 #    file synced before it must be intact and every synced removal done
@@ -53,6 +55,38 @@ for spec in "12 2048 -F 12 -s 1" "16 8192 -F 16 -s 1" "32 40960 -F 32 -s 1"; do
         pass "fat${fat}_full_disk_enospc_fsck_clean: $bytes bytes fit" ||
         fail "fat${fat}_full_disk" "steps '$steps', fill.bin $got of $bytes bytes"
 done
+
+# Many commands in flight at once (fs_submit): 24 reads of 1 KiB all over
+# two 200 KB files (some not sector-aligned) and a STAT sent right after a
+# 32 KiB read: every read must bring exactly the host's bytes, and the
+# STAT must be answered first (the server answers from its cache while
+# another worker waits for the disk).
+image=$OUT/async.img log=$OUT/async.log
+volume "$image" async 16384 -F 16 -s 4
+head -c 200000 /dev/urandom >"$OUT/big1.bin" && head -c 200000 /dev/urandom >"$OUT/big2.bin" &&
+    mcopy -i "$image" "$OUT/big1.bin" "$OUT/big2.bin" ::/
+if boot_system "$IMG" "$log" 60 "tester: (done|program finished)" "${QEMU_DISK[@]}" \
+        -drive "file=$image,if=none,format=raw,id=d0"; then
+    chunks=$(python3 - "$OUT" "$log" <<'PY'
+import re, sys, zlib
+out, log = sys.argv[1:3]
+files = {'/big%d.bin' % k: open('%s/big%d.bin' % (out, k), 'rb').read() for k in (1, 2)}
+good = bad = 0
+for line in open(log, errors='replace'):
+    m = re.match(r'tester: chunk (\S+) (\d+) (\d+) ([0-9a-f]+) status (\d+)$', line.strip())
+    if m:
+        name, at, n, crc, status = m.group(1), int(m.group(2)), int(m.group(3)), m.group(4), m.group(5)
+        ok = status == '0' and n == 1024 and '%08x' % zlib.crc32(files[name][at:at + n]) == crc
+        good, bad = good + ok, bad + (not ok)
+print(good, bad)
+PY
+)
+    [ "$chunks" = "24 0" ] && grep -q "tester: stat overtook read yes" "$log" &&
+        pass "server_answers_commands_in_flight_concurrently: 24 reads right, a stat overtook a read" ||
+        fail server_answers_commands_in_flight_concurrently "chunks right/wrong: $chunks; $(grep -m1 'overtook' "$log")"
+else
+    fail server_answers_commands_in_flight_concurrently "no end, see $log"
+fi
 
 # Power cuts, all on one FAT32 volume.
 image=$OUT/power.img state=$OUT/power.json

@@ -8,6 +8,11 @@
  *    the plug: "tester: synced NAME SIZE CRC" once NAME is on the device,
  *    "tester: begin NAME" before it is changed again, "tester: removed
  *    NAME" once its removal is.
+ *  - "async": many commands in flight at once through fs_submit: 1 KiB
+ *    reads all over /big1.bin and /big2.bin ("tester: chunk NAME OFFSET
+ *    LENGTH CRC status S") and a STAT sent right after a 32 KiB read,
+ *    which it must overtake ("tester: stat overtook read yes"): the server
+ *    answers from its cache while another worker waits for the disk.
  * "tester: done" at the end of a workload that ends.
  * Channel: FS_CH, the file-system server (fs/config.h).
  */
@@ -100,6 +105,76 @@ static void power(void)
         power_round(round);
 }
 
+/* ---- async ---- */
+
+#define CHUNK_READS 24 /* 12 in each of two files */
+#define CHUNK_BYTES 1024
+#define BIG_READ 32768
+
+struct async_call {
+    struct fs_command c;
+    struct fs_completion done;
+    bool answered;
+    unsigned order; /* when it was answered */
+};
+static struct async_call calls[CHUNK_READS + 4];
+static unsigned answered;
+
+static void async_done(void *ctx, const struct fs_completion *done)
+{
+    struct async_call *a = ctx;
+    a->done = *done;
+    a->answered = true;
+    a->order = answered++;
+}
+
+/* Submits calls[i] (its path or data already in place), waiting for
+ * room in the command queue if need be. */
+static void send(unsigned i)
+{
+    while (!fs_submit(&calls[i].c, async_done, &calls[i]))
+        pride_program_wait();
+}
+
+static void async(void)
+{
+    uint64_t size;
+    uint8_t *data = fs_data(&size);
+    const char *names[2] = {"/big1.bin", "/big2.bin"};
+    uint32_t handle[2];
+    for (unsigned f = 0; f < 2; f++) {
+        struct fs_command c = {.op = FS_OPEN, .data_offset = 0, .count = (uint32_t)strlen(names[f])};
+        memcpy(data, names[f], c.count);
+        calls[0].c = c, calls[0].answered = false;
+        send(0);
+        while (!calls[0].answered)
+            pride_program_wait();
+        handle[f] = (uint32_t)calls[0].done.value;
+    }
+    answered = 0;
+    /* one 32 KiB read, then a STAT: the STAT must not wait for the read */
+    calls[0].c = (struct fs_command){.op = FS_READ, .handle = handle[0], .offset = 65536,
+                                     .data_offset = 0, .count = BIG_READ};
+    memcpy(data + BIG_READ, "/big2.bin", 9);
+    calls[1].c = (struct fs_command){.op = FS_STAT, .data_offset = BIG_READ, .count = 9};
+    for (unsigned i = 0; i < CHUNK_READS; i++)
+        calls[2 + i].c = (struct fs_command){.op = FS_READ, .handle = handle[i % 2],
+                                             .offset = (uint64_t)(i / 2) * 16384 + 1000 * (i % 3),
+                                             .data_offset = BIG_READ + 1024 + (uint64_t)i * CHUNK_BYTES,
+                                             .count = CHUNK_BYTES};
+    for (unsigned i = 0; i < CHUNK_READS + 2; i++)
+        calls[i].answered = false, send(i);
+    while (answered < CHUNK_READS + 2)
+        pride_program_wait();
+    printf("tester: stat overtook read %s\n", calls[1].order < calls[0].order ? "yes" : "no");
+    for (unsigned i = 0; i < CHUNK_READS; i++) {
+        struct async_call *a = &calls[2 + i];
+        printf("tester: chunk %s %lu %lu %08lx status %u\n", names[i % 2], (unsigned long)a->c.offset,
+               (unsigned long)a->done.value,
+               (unsigned long)blk_crc32(0, data + a->c.data_offset, a->done.value), a->done.status);
+    }
+}
+
 static void program(void)
 {
     char mode[16] = {0};
@@ -113,6 +188,8 @@ static void program(void)
         fill();
     else if (!strncmp(mode, "power", 5))
         power();
+    else if (!strncmp(mode, "async", 5))
+        async();
     printf("tester: done\n");
 }
 

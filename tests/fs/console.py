@@ -8,21 +8,13 @@ for each line of stdin types it and waits for the next PROMPT. Every wait
 is bounded by TIMEOUT seconds; the transcript goes to stdout, and the exit
 status is 1 if a prompt did not come.
 """
+import os
 import socket
 import sys
 import time
 
-
-def connect(path, deadline):
-    while True:
-        try:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.connect(path)
-            return s
-        except OSError:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.05)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'serial'))
+from session import connect  # noqa: E402  (the serial tests' socket connect, bounded)
 
 
 def wait_for(s, prompt, timeout, seen):
@@ -42,7 +34,7 @@ def wait_for(s, prompt, timeout, seen):
 
 def main():
     path, prompt, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    s = connect(path, time.time() + timeout)
+    s = connect(path)
     seen = ['']
     ok = wait_for(s, prompt, timeout, seen)
     for line in sys.stdin.read().splitlines():

@@ -68,4 +68,43 @@ bool http_parse_date(const char *s, size_t len, uint64_t *unix_seconds);
  * if unknown). */
 const char *http_mime_type(const char *path);
 
+/* ---- responses ---- */
+
+#define HTTP_ETAG_BYTES 40 /* "\"<size hex>-<mtime hex>\"" and its NUL */
+
+/* A strong validator of a file: its size and modification time. */
+void http_etag(uint64_t size, uint64_t mtime, char out[HTTP_ETAG_BYTES]);
+/* Does the request's If-None-Match (a list, or "*") name etag, or, without
+ * one, is the file unmodified since If-Modified-Since? (304) */
+bool http_not_modified(const struct http_request *r, const char *etag, uint64_t mtime);
+/* "Not Found" for 404; "" for a code this server does not send. */
+const char *http_reason(unsigned code);
+
+/* What a response head says. Fields left 0 or NULL are left out. */
+struct http_response {
+    unsigned code;
+    const char *content_type;
+    bool has_length;
+    uint64_t length;           /* Content-Length */
+    uint64_t mtime;            /* Last-Modified, if has_mtime */
+    bool has_mtime;
+    const char *etag;
+    bool ranged;               /* 206: Content-Range first-last/total */
+    uint64_t range_first, range_count, total;
+    bool unsatisfiable;        /* 416: Content-Range bytes * /total */
+    bool keep_alive;
+    const char *allow;         /* 405 */
+    const char *location;      /* 301 */
+    uint64_t now;              /* Date */
+};
+/* The head (status line, fields, the empty line) into out; its length, or
+ * 0 if it does not fit in cap bytes. */
+size_t http_format_head(const struct http_response *r, char *out, size_t cap);
+/* A short HTML page for an error code into out; its length (0: no room). */
+size_t http_error_page(unsigned code, char *out, size_t cap);
+/* A directory listing's line for name (UTF-8, any bytes) into out: the
+ * name percent-encoded in the link and HTML-escaped in the text; its
+ * length (0: no room). */
+size_t http_listing_line(const char *name, bool dir, uint64_t size, char *out, size_t cap);
+
 #endif

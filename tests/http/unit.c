@@ -5,7 +5,10 @@
  * its status, the fields the server acts on, ranges, dates and media
  * types; then 300,000 mutated and random heads: the parser never reads or
  * writes out of bounds, and every path it accepts is rooted, normalised
- * and free of controls and backslashes.
+ * and free of controls and backslashes. The response side: validators,
+ * conditional requests (304), heads byte for byte (206, 416, 405),
+ * error pages, and listing lines that escape what a hostile file name
+ * holds, none writing past the room it is given.
  *
  * Prints one "PASS: http_<case>" or "FAIL: http_<case>: why" line per
  * case; exits non-zero if any case failed.
@@ -289,6 +292,86 @@ static void test_mutants_stay_safe(void)
     }
 }
 
+static void test_conditions(void)
+{
+    char etag[HTTP_ETAG_BYTES];
+    http_etag(10, 255, etag);
+    CHECK(!strcmp(etag, "\"a-ff\""));
+    CHECK(parse("GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: \"a-ff\"\r\n\r\n") == HTTP_COMPLETE &&
+          http_not_modified(&req, etag, 255));
+    CHECK(parse("GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: \"x\", W/\"a-ff\"\r\n\r\n") ==
+              HTTP_COMPLETE &&
+          http_not_modified(&req, etag, 255));
+    CHECK(parse("GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: *\r\n\r\n") == HTTP_COMPLETE &&
+          http_not_modified(&req, etag, 255));
+    CHECK(parse("GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: \"a-f\"\r\n"
+                "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n") == HTTP_COMPLETE &&
+          !http_not_modified(&req, etag, 255)); /* a tag that differs wins over the date */
+    CHECK(parse("GET / HTTP/1.1\r\nHost: a\r\nIf-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n") ==
+              HTTP_COMPLETE &&
+          http_not_modified(&req, etag, 784111777) && !http_not_modified(&req, etag, 784111778));
+    CHECK(!strcmp(http_reason(404), "Not Found") && !*http_reason(999));
+}
+
+static void test_heads(void)
+{
+    char out[512];
+    struct http_response r = {.code = 200, .content_type = "text/plain", .has_length = true,
+                              .length = 12, .has_mtime = true, .mtime = 0, .etag = "\"c-0\"",
+                              .keep_alive = true, .now = 784111777};
+    size_t n = http_format_head(&r, out, sizeof(out));
+    const char *want = "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nServer: Pride\r\n"
+                       "Content-Type: text/plain\r\nContent-Length: 12\r\n"
+                       "Last-Modified: Thu, 01 Jan 1970 00:00:00 GMT\r\nETag: \"c-0\"\r\n"
+                       "Accept-Ranges: bytes\r\nConnection: keep-alive\r\n\r\n";
+    CHECK(n == strlen(want) && !memcmp(out, want, n));
+    for (size_t cap = 0; cap < n; cap++) {
+        char *small = malloc(cap ? cap : 1);
+        CHECK(http_format_head(&r, small, cap) == 0); /* no room: nothing, and nothing past it */
+        free(small);
+    }
+    r = (struct http_response){.code = 206, .ranged = true, .range_first = 10, .range_count = 10,
+                               .total = 100, .has_length = true, .length = 10, .now = 0};
+    n = http_format_head(&r, out, sizeof(out));
+    CHECK(n && strstr(out, "HTTP/1.1 206 Partial Content\r\n") &&
+          strstr(out, "\r\nContent-Range: bytes 10-19/100\r\n") && strstr(out, "Connection: close"));
+    r = (struct http_response){.code = 416, .unsatisfiable = true, .total = 100};
+    CHECK(http_format_head(&r, out, sizeof(out)) && strstr(out, "\r\nContent-Range: bytes */100\r\n"));
+    r = (struct http_response){.code = 405, .allow = "GET, HEAD, PUT"};
+    CHECK(http_format_head(&r, out, sizeof(out)) && strstr(out, "\r\nAllow: GET, HEAD, PUT\r\n"));
+}
+
+static void test_bodies(void)
+{
+    char out[512];
+    CHECK(http_error_page(404, out, sizeof(out)) && strstr(out, "<title>404 Not Found</title>"));
+    CHECK(http_error_page(404, out, 20) == 0);
+    size_t n = http_listing_line("a<b&\"c'.txt", false, 7, out, sizeof(out));
+    CHECK(n && !strcmp(out, "<li><a href=\"a%3Cb%26%22c%27.txt\">a&lt;b&amp;&quot;c&#39;.txt</a> 7 bytes</li>\n"));
+    CHECK(http_listing_line("\xc3\x9c dir", true, 0, out, sizeof(out)) &&
+          !strcmp(out, "<li><a href=\"%C3%9C%20dir/\">\xc3\x9c dir/</a></li>\n"));
+    uint64_t state = 12345;
+    for (int i = 0; i < 20000; i++) { /* hostile names, any room: never past it */
+        char name[64];
+        size_t len = next_random(&state) % 63;
+        for (size_t k = 0; k < len; k++)
+            name[k] = (char)(1 + next_random(&state) % 255);
+        name[len] = 0;
+        size_t cap = next_random(&state) % 400;
+        char *room = malloc(cap ? cap : 1);
+        size_t got = http_listing_line(name, i & 1, next_random(&state), room, cap);
+        CHECK(got <= cap);
+        if (got) {
+            bool clean = true; /* no markup can come from the name */
+            for (size_t k = 0; k < got; k++)
+                clean &= room[k] != '<' || !strncmp(room + k, "<li>", 4) || !strncmp(room + k, "<a ", 3) ||
+                         !strncmp(room + k, "</a>", 4) || !strncmp(room + k, "</li>", 5);
+            CHECK(clean);
+        }
+        free(room);
+    }
+}
+
 int main(void)
 {
     RUN(simple_requests);
@@ -302,5 +385,8 @@ int main(void)
     RUN(dates);
     RUN(mime_types);
     RUN(mutants_stay_safe);
+    RUN(conditions);
+    RUN(heads);
+    RUN(bodies);
     return failures != 0;
 }

@@ -1,0 +1,242 @@
+/* HTTP/1.1 responses (http.h): validators, conditional requests, the
+ * response head, error pages and directory-listing lines. */
+#include "http.h"
+
+/* ---- a bounded writer ---- */
+
+struct writer {
+    char *p;
+    size_t n, cap;
+    bool over; /* something did not fit: the whole is refused */
+};
+
+static void put(struct writer *w, const char *s, size_t len)
+{
+    if (w->over || len > w->cap - w->n) {
+        w->over = true;
+        return;
+    }
+    for (size_t i = 0; i < len; i++)
+        w->p[w->n++] = s[i];
+}
+
+static void put_str(struct writer *w, const char *s)
+{
+    size_t len = 0;
+    while (s[len])
+        len++;
+    put(w, s, len);
+}
+
+static void put_number(struct writer *w, uint64_t v, unsigned base)
+{
+    char digits[20];
+    unsigned n = 0;
+    do {
+        digits[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v);
+    while (n)
+        put(w, &digits[--n], 1);
+}
+
+/* The length written, with a NUL after it if there is room; 0 if over. */
+static size_t finish(struct writer *w)
+{
+    if (w->over)
+        return 0;
+    if (w->n < w->cap)
+        w->p[w->n] = 0;
+    return w->n;
+}
+
+/* ---- validators and conditions ---- */
+
+void http_etag(uint64_t size, uint64_t mtime, char out[HTTP_ETAG_BYTES])
+{
+    struct writer w = {out, 0, HTTP_ETAG_BYTES - 1, false};
+    put(&w, "\"", 1);
+    put_number(&w, size, 16);
+    put(&w, "-", 1);
+    put_number(&w, mtime, 16);
+    put(&w, "\"", 1);
+    out[finish(&w)] = 0;
+}
+
+/* Is the entity-tag list (comma-separated, W/ prefixes allowed: the weak
+ * comparison RFC 9110 asks for here) holding etag, or "*"? */
+static bool list_names(const char *list, const char *etag)
+{
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (p[0] == '*' && (!p[1] || p[1] == ',' || p[1] == ' '))
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        size_t i = 0;
+        while (etag[i] && p[i] == etag[i])
+            i++;
+        if (!etag[i] && (!p[i] || p[i] == ',' || p[i] == ' ' || p[i] == '\t'))
+            return true;
+        while (*p && *p != ',')
+            p++;
+    }
+    return false;
+}
+
+bool http_not_modified(const struct http_request *r, const char *etag, uint64_t mtime)
+{
+    if (r->if_none_match[0])
+        return list_names(r->if_none_match, etag); /* If-Modified-Since is then ignored */
+    return r->has_if_modified_since && mtime <= r->if_modified_since;
+}
+
+const char *http_reason(unsigned code)
+{
+    static const struct {
+        unsigned code;
+        const char *text;
+    } reasons[] = {
+        {200, "OK"}, {201, "Created"}, {204, "No Content"}, {206, "Partial Content"},
+        {301, "Moved Permanently"}, {304, "Not Modified"}, {400, "Bad Request"},
+        {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"},
+        {408, "Request Timeout"}, {411, "Length Required"}, {413, "Content Too Large"},
+        {414, "URI Too Long"}, {416, "Range Not Satisfiable"},
+        {431, "Request Header Fields Too Large"}, {500, "Internal Server Error"},
+        {501, "Not Implemented"}, {503, "Service Unavailable"},
+        {505, "HTTP Version Not Supported"},
+    };
+    for (unsigned i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+        if (reasons[i].code == code)
+            return reasons[i].text;
+    return "";
+}
+
+/* ---- the head ---- */
+
+static void field(struct writer *w, const char *name, const char *value)
+{
+    put_str(w, name);
+    put(w, ": ", 2);
+    put_str(w, value);
+    put(w, "\r\n", 2);
+}
+
+static void field_number(struct writer *w, const char *name, uint64_t value)
+{
+    put_str(w, name);
+    put(w, ": ", 2);
+    put_number(w, value, 10);
+    put(w, "\r\n", 2);
+}
+
+static void field_date(struct writer *w, const char *name, uint64_t t)
+{
+    char date[HTTP_DATE_BYTES];
+    http_format_date(t, date);
+    field(w, name, date);
+}
+
+/* Content-Range: "bytes first-last/total", or "bytes * /total" (416). */
+static void content_range(struct writer *w, const struct http_response *r)
+{
+    put_str(w, "Content-Range: bytes ");
+    if (r->ranged) {
+        put_number(w, r->range_first, 10);
+        put(w, "-", 1);
+        put_number(w, r->range_first + r->range_count - 1, 10);
+    } else {
+        put(w, "*", 1);
+    }
+    put(w, "/", 1);
+    put_number(w, r->total, 10);
+    put(w, "\r\n", 2);
+}
+
+size_t http_format_head(const struct http_response *r, char *out, size_t cap)
+{
+    struct writer w = {out, 0, cap, false};
+    put_str(&w, "HTTP/1.1 ");
+    put_number(&w, r->code, 10);
+    put(&w, " ", 1);
+    put_str(&w, http_reason(r->code));
+    put(&w, "\r\n", 2);
+    field_date(&w, "Date", r->now);
+    field(&w, "Server", "Pride");
+    if (r->content_type)
+        field(&w, "Content-Type", r->content_type);
+    if (r->has_length)
+        field_number(&w, "Content-Length", r->length);
+    if (r->has_mtime)
+        field_date(&w, "Last-Modified", r->mtime);
+    if (r->etag)
+        field(&w, "ETag", r->etag);
+    if (r->ranged || r->unsatisfiable)
+        content_range(&w, r);
+    if (r->code == 200 || r->code == 206)
+        field(&w, "Accept-Ranges", "bytes");
+    if (r->allow)
+        field(&w, "Allow", r->allow);
+    if (r->location)
+        field(&w, "Location", r->location);
+    field(&w, "Connection", r->keep_alive ? "keep-alive" : "close");
+    put(&w, "\r\n", 2);
+    return finish(&w);
+}
+
+/* ---- bodies ---- */
+
+size_t http_error_page(unsigned code, char *out, size_t cap)
+{
+    struct writer w = {out, 0, cap, false};
+    put_str(&w, "<!DOCTYPE html>\n<html><head><title>");
+    put_number(&w, code, 10);
+    put(&w, " ", 1);
+    put_str(&w, http_reason(code));
+    put_str(&w, "</title></head><body><h1>");
+    put_number(&w, code, 10);
+    put(&w, " ", 1);
+    put_str(&w, http_reason(code));
+    put_str(&w, "</h1></body></html>\n");
+    return finish(&w);
+}
+
+/* name with the five characters HTML gives meaning to as references. */
+static void put_escaped(struct writer *w, const char *name)
+{
+    for (const char *p = name; *p; p++) {
+        const char *ref = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;"
+                        : *p == '"' ? "&quot;" : *p == '\'' ? "&#39;" : NULL;
+        if (ref)
+            put_str(w, ref);
+        else
+            put(w, p, 1);
+    }
+}
+
+/* name percent-encoded but for RFC 3986's unreserved characters. */
+static void put_encoded(struct writer *w, const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                     (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~';
+        char esc[3] = {'%', "0123456789ABCDEF"[*p >> 4], "0123456789ABCDEF"[*p & 15]};
+        put(w, plain ? (const char *)p : esc, plain ? 1 : 3);
+    }
+}
+
+size_t http_listing_line(const char *name, bool dir, uint64_t size, char *out, size_t cap)
+{
+    struct writer w = {out, 0, cap, false};
+    put_str(&w, "<li><a href=\"");
+    put_encoded(&w, name);
+    put_str(&w, dir ? "/\">" : "\">");
+    put_escaped(&w, name);
+    put_str(&w, dir ? "/</a></li>\n" : "</a> ");
+    if (!dir) {
+        put_number(&w, size, 10);
+        put_str(&w, " bytes</li>\n");
+    }
+    return finish(&w);
+}

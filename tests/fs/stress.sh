@@ -5,6 +5,8 @@
 #    write, then ENOSPC for every further growth, while creating an empty
 #    file still works; fsck.fat -n finds nothing wrong, the file holds what
 #    the guest said, and every other file is intact;
+#  - a hostile client: every command no server may follow refused with its
+#    own status, a flood answered, and the server serving on;
 #  - many commands in flight at once (the asynchronous interface): each
 #    answered rightly, and a quick one overtaking a slow one;
 #  - power cuts: QEMU is killed (SIGKILL) at 20 random moments while the
@@ -86,6 +88,24 @@ PY
         fail server_answers_commands_in_flight_concurrently "chunks right/wrong: $chunks; $(grep -m1 'overtook' "$log")"
 else
     fail server_answers_commands_in_flight_concurrently "no end, see $log"
+fi
+
+# A hostile client: commands no server may follow get their own errors
+# (fs/protocol.h: 9 bad handle, 1 bad request, 12 invalid, 13 name too
+# long, 4 not a directory, 11 busy, 2 not found), a flood of 28 reads is
+# answered in full, and an honest read works afterwards.
+image=$OUT/hostile.img log=$OUT/hostile.log
+volume "$image" hostile 16384 -F 16 -s 4
+want="open=0 bad_handle=9 data_past_region=1 data_wraps=1 path_with_nul=12 path_too_long=13 rename_one_path=1 unknown_op=1 unknown_flag=1 write_read_only_handle=9 readdir_on_file=4 unlink_open_file=11 dotdot=2 read_after=0"
+if boot_system "$IMG" "$log" 60 "tester: (done|program finished)" "${QEMU_DISK[@]}" \
+        -drive "file=$image,if=none,format=raw,id=d0"; then
+    got=$(sed -n 's/^tester: hostile \([a-z_]*\) status \([0-9]*\)$/\1=\2/p' "$log" | paste -sd' ')
+    [ "$got" = "$want" ] && grep -q "tester: hostile flood answered 28 of 28" "$log" &&
+        grep -q "tester: hostile read 5000 bytes" "$log" &&
+        pass "server_refuses_hostile_commands_and_keeps_serving: 13 refused, each with its status" ||
+        fail server_refuses_hostile_commands_and_keeps_serving "got '$got'; $(grep -m1 flood "$log")"
+else
+    fail server_refuses_hostile_commands_and_keeps_serving "no end, see $log"
 fi
 
 # Power cuts, all on one FAT32 volume.

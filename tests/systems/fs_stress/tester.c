@@ -13,6 +13,10 @@
  *    LENGTH CRC status S") and a STAT sent right after a 32 KiB read,
  *    which it must overtake ("tester: stat overtook read yes"): the server
  *    answers from its cache while another worker waits for the disk.
+ *  - "hostile": commands no server may follow, each printed with the
+ *    status it got ("tester: hostile NAME status S"), a flood of commands
+ *    sent without reading a completion, then an honest read that must
+ *    still work.
  * "tester: done" at the end of a workload that ends.
  * Channel: FS_CH, the file-system server (fs/config.h).
  */
@@ -175,6 +179,74 @@ static void async(void)
     }
 }
 
+/* ---- hostile ---- */
+
+/* c sent alone and answered: its status. */
+static unsigned ask(struct fs_command c)
+{
+    calls[0].c = c, calls[0].answered = false;
+    send(0);
+    while (!calls[0].answered)
+        pride_program_wait();
+    return calls[0].done.status;
+}
+
+static void say_status(const char *name, unsigned status)
+{
+    printf("tester: hostile %s status %u\n", name, status);
+}
+
+/* A flood: the command queue filled while no completion is read (the
+ * library reads them as they come, so the queue of completions is full of
+ * answers to reads; nothing is lost: every one is answered). */
+static void flood(uint32_t handle)
+{
+    answered = 0;
+    for (unsigned i = 0; i < CHUNK_READS + 4; i++) {
+        calls[i].c = (struct fs_command){.op = FS_READ, .handle = handle, .offset = i * 100u,
+                                         .data_offset = (uint64_t)i * 512, .count = 512};
+        calls[i].answered = false;
+        send(i);
+    }
+    while (answered < CHUNK_READS + 4)
+        pride_program_wait();
+    unsigned ok = 0;
+    for (unsigned i = 0; i < CHUNK_READS + 4; i++)
+        ok += calls[i].done.status == FS_OK && calls[i].done.value == 512;
+    printf("tester: hostile flood answered %u of %u\n", ok, CHUNK_READS + 4);
+}
+
+static void hostile(void)
+{
+    uint64_t size;
+    uint8_t *data = fs_data(&size);
+    memcpy(data, "/keep.bin", 9);
+    unsigned st = ask((struct fs_command){.op = FS_OPEN, .count = 9});
+    uint32_t file = (uint32_t)calls[0].done.value;
+    say_status("open", st);
+    say_status("bad_handle", ask((struct fs_command){.op = FS_READ, .handle = 999, .count = 10}));
+    say_status("data_past_region", ask((struct fs_command){.op = FS_READ, .handle = file,
+                                                           .data_offset = size - 4, .count = 10}));
+    say_status("data_wraps", ask((struct fs_command){.op = FS_READ, .handle = file,
+                                                     .data_offset = UINT64_MAX - 2, .count = 10}));
+    memcpy(data, "/keep\0.bin", 10);
+    say_status("path_with_nul", ask((struct fs_command){.op = FS_OPEN, .count = 10}));
+    say_status("path_too_long", ask((struct fs_command){.op = FS_STAT, .count = FS_PATH_MAX + 1}));
+    say_status("rename_one_path", ask((struct fs_command){.op = FS_RENAME, .count = 9}));
+    say_status("unknown_op", ask((struct fs_command){.op = 99}));
+    say_status("unknown_flag", ask((struct fs_command){.op = FS_OPEN, .flags = 0x100, .count = 9}));
+    say_status("write_read_only_handle", ask((struct fs_command){.op = FS_WRITE, .handle = file,
+                                                                 .count = 4}));
+    say_status("readdir_on_file", ask((struct fs_command){.op = FS_READDIR, .handle = file}));
+    memcpy(data, "/keep.bin", 9);
+    say_status("unlink_open_file", ask((struct fs_command){.op = FS_UNLINK, .count = 9}));
+    memcpy(data, "/../keep.bin", 12);
+    say_status("dotdot", ask((struct fs_command){.op = FS_STAT, .count = 12}));
+    flood(file);
+    say_status("read_after", ask((struct fs_command){.op = FS_READ, .handle = file, .count = 5000}));
+    printf("tester: hostile read %lu bytes\n", (unsigned long)calls[0].done.value);
+}
+
 static void program(void)
 {
     char mode[16] = {0};
@@ -190,6 +262,8 @@ static void program(void)
         power();
     else if (!strncmp(mode, "async", 5))
         async();
+    else if (!strncmp(mode, "hostile", 7))
+        hostile();
     printf("tester: done\n");
 }
 

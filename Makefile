@@ -5,7 +5,7 @@
 #   make bench               instruction-count benchmarks (QEMU -icount)
 
 BUILD  ?= build
-SYSTEM ?= serial
+SYSTEM ?= webserver
 CROSS  ?= aarch64-linux-gnu-
 TCC    := $(CROSS)gcc
 HOSTCC ?= gcc

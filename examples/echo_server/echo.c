@@ -184,12 +184,6 @@ static err_t tcp_echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_ABRT;
 }
 
-/* Address 0.0.0.0 in the config: ask the network's DHCP server. */
-static bool uses_dhcp(void)
-{
-    return !(config->ip[0] | config->ip[1] | config->ip[2] | config->ip[3]);
-}
-
 /* The netif's status callback: says "ready" once the interface is up with
  * an address (at once for a static one, when DHCP binds otherwise). */
 static void announce(struct netif *n)
@@ -199,7 +193,7 @@ static void announce(struct netif *n)
         return;
     announced = true;
     printf("%s: ready at %s%s, udp %u, tcp %u\n", microkit_name, ip4addr_ntoa(netif_ip4_addr(n)),
-           uses_dhcp() ? " (dhcp)" : "", UDP_PORT, TCP_PORT);
+           pride_netif_uses_dhcp(config) ? " (dhcp)" : "", UDP_PORT, TCP_PORT);
 #ifdef PRIDE_BENCH
     printf("%s: boot_to_ready_insns %lu\n", microkit_name, (unsigned long)pride_instructions_retired());
 #endif
@@ -221,21 +215,11 @@ void init(void)
     config = pride_config(&net_client_config);
     timer_client_init(TIMER);
     lwip_init();
-    pride_netif_setup(&pn, config);
-    ip4_addr_t ip, mask, gateway; /* static: QEMU's user network's conventions */
-    IP4_ADDR(&ip, config->ip[0], config->ip[1], config->ip[2], config->ip[3]);
-    IP4_ADDR(&mask, 255, 255, 255, 0);
-    IP4_ADDR(&gateway, 10, 0, 2, 2);
-    if (uses_dhcp()) {
-        ip4_addr_set_zero(&mask);
-        ip4_addr_set_zero(&gateway);
-    }
-    netif_add(&netif, &ip, &mask, &gateway, &pn, pride_netif_init, ethernet_input);
-    netif_set_default(&netif);
+    pride_netif_add(&pn, &netif, config);
     start_servers();
     netif_set_status_callback(&netif, announce);
     netif_set_up(&netif);
-    if (uses_dhcp() && dhcp_start(&netif) != ERR_OK)
+    if (pride_netif_uses_dhcp(config) && dhcp_start(&netif) != ERR_OK)
         printf("%s: cannot start DHCP\n", microkit_name);
     time_set_timeout_ns(TICK_NS);
 }

@@ -40,6 +40,13 @@ struct pride_netif {
 };
 
 void pride_netif_setup(struct pride_netif *pn, const struct net_client_config *config);
+/* pride_netif_setup, then netif added over pn and made the default, at the
+ * config's address on QEMU's user network (a /24, gateway 10.0.2.2), or
+ * with none yet if the config's is 0.0.0.0 (DHCP's to give). */
+void pride_netif_add(struct pride_netif *pn, struct netif *netif,
+                     const struct net_client_config *config);
+/* Does the config leave the address to DHCP? */
+bool pride_netif_uses_dhcp(const struct net_client_config *config);
 err_t pride_netif_init(struct netif *netif); /* netif->state is the pride_netif */
 void pride_netif_notified(struct netif *netif);
 /* Marks the buffers of h's pool this interface holds or has waiting for it. */

@@ -173,3 +173,24 @@ const struct pride_stats *pride_netif_stats(struct pride_netif *pn)
     pn->stats.passed = (uint64_t)pn->rx_active.head + pn->tx_active.tail;
     return &pn->stats;
 }
+
+bool pride_netif_uses_dhcp(const struct net_client_config *c)
+{
+    return !(c->ip[0] | c->ip[1] | c->ip[2] | c->ip[3]);
+}
+
+void pride_netif_add(struct pride_netif *pn, struct netif *netif,
+                     const struct net_client_config *c)
+{
+    ip4_addr_t ip, mask, gateway;
+    pride_netif_setup(pn, c);
+    IP4_ADDR(&ip, c->ip[0], c->ip[1], c->ip[2], c->ip[3]);
+    IP4_ADDR(&mask, 255, 255, 255, 0);
+    IP4_ADDR(&gateway, 10, 0, 2, 2);
+    if (pride_netif_uses_dhcp(c)) {
+        ip4_addr_set_zero(&mask);
+        ip4_addr_set_zero(&gateway);
+    }
+    netif_add(netif, &ip, &mask, &gateway, pn, pride_netif_init, ethernet_input);
+    netif_set_default(netif);
+}

@@ -1,0 +1,537 @@
+/*
+ * An HTTP/1.1 server on lwIP's raw API, serving the FAT disk's files
+ * through the file-system protocol. Every file operation is asynchronous
+ * (fs_submit), so a connection waiting for the disk never holds up the
+ * others. GET and HEAD, keep-alive and pipelined requests,
+ * Content-Length, Range (206, 416), ETag with If-None-Match and
+ * Last-Modified with If-Modified-Since (304), media types by extension,
+ * index.html for a directory (a 301 adds a missing '/'), and short HTML
+ * pages for 400, 404, 405 (with Allow), 408, 414, 431, 500, 501, 503 and
+ * 505. Requests are parsed and checked by lib/http, which never lets a
+ * path climb above the disk's root. A file streams through the
+ * connection's slot of the shared region: memory per connection is fixed.
+ *
+ * Channels: 0 the timer (lwIP's timeouts), 1..3 the network (net/config.h),
+ * 8 the RTC (dates), FS_CH the file server (fs/config.h).
+ */
+#include <microkit.h>
+#include <stdio.h>
+#include <string.h>
+#include <pride_netif.h>
+#include <fs/client.h>
+#include <fs/config.h>
+#include <rtc/client.h>
+#include <timer/client.h>
+#include "lwip/init.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
+#include "netif/ethernet.h"
+#include <net/config.h>
+#include "../../lib/http/http.h"
+
+#define TIMER 0
+#define HTTP_PORT 80
+#define TICK_NS 50000000ull
+#define MAX_CONNECTIONS 6 /* lwIP's PCBs (lwipopts.h), the listener's aside */
+#define POLL_INTERVAL 4   /* lwIP polls every 4 coarse ticks: 2 s */
+#define IDLE_POLLS 5      /* 10 s without progress: 408 mid-request, else closed */
+#define MAX_SLOT 32768    /* a connection's share of the shared data region */
+#define PATH_ROOM (HTTP_PATH_MAX + 16) /* a path, and "/index.html" after it */
+
+PRIDE_CONFIG(struct net_client_config, net_client_config, NET_CLIENT_MAGIC, NET_CONFIG_VERSION);
+
+/* ---- state ---- */
+
+enum stage { FREE, READING, WORKING, SENDING };
+
+struct conn;
+typedef void (*then_fn)(struct conn *c, const struct fs_completion *done);
+
+struct conn {
+    struct tcp_pcb *pcb;
+    enum stage stage;
+    unsigned generation; /* a new one for each life of the slot: late answers see it */
+    char in[HTTP_MAX_HEAD];
+    size_t in_len;
+    struct http_request req;
+    uint8_t *slot;
+    uint64_t slot_offset;
+    bool open, keep_alive, index_tried;
+    uint32_t handle;
+    struct fs_stat stat;
+    uint64_t left;                  /* file bytes still to read */
+    uint64_t next;                  /* the file offset of the next read */
+    uint32_t chunk_len, chunk_sent; /* in the slot */
+    unsigned idle;
+    char path[PATH_ROOM];
+    /* the one file-system command in flight */
+    bool fs_busy;
+    unsigned asked_generation;
+    uint32_t asked_op;
+    then_fn then;
+};
+
+static const struct net_client_config *config;
+static struct pride_netif pn;
+static struct netif netif;
+static struct conn conns[MAX_CONNECTIONS];
+static uint32_t slot_bytes;
+
+static void advance(struct conn *c);
+static void finish(struct conn *c);
+
+/* ---- the file system ---- */
+
+static void ignore_answer(void *ctx, const struct fs_completion *done)
+{
+    (void)ctx, (void)done;
+}
+
+static void close_handle(uint32_t handle)
+{
+    struct fs_command close = {.op = FS_CLOSE, .handle = handle};
+    fs_submit(&close, ignore_answer, NULL);
+}
+
+static void answered(void *ctx, const struct fs_completion *done)
+{
+    struct conn *c = ctx;
+    c->fs_busy = false;
+    if (c->asked_generation != c->generation) { /* gone: let go of what it opened */
+        if (c->asked_op == FS_OPEN && done->status == FS_OK)
+            close_handle((uint32_t)done->value);
+        return;
+    }
+    c->then(c, done);
+}
+
+static bool ask(struct conn *c, struct fs_command cmd, then_fn then)
+{
+    cmd.data_offset += c->slot_offset;
+    c->asked_generation = c->generation, c->asked_op = cmd.op, c->then = then;
+    c->fs_busy = fs_submit(&cmd, answered, c);
+    return c->fs_busy;
+}
+
+/* A command on c's path (copied into its slot). */
+static bool ask_path(struct conn *c, uint32_t op, uint32_t flags, then_fn then)
+{
+    size_t n = strlen(c->path);
+    memcpy(c->slot, c->path, n);
+    return ask(c, (struct fs_command){.op = op, .flags = flags, .count = (uint32_t)n}, then);
+}
+
+/* ---- sending ---- */
+
+static uint64_t now(void)
+{
+    uint64_t t;
+    return rtc_now(&t) ? t : 0;
+}
+
+static bool send_bytes(struct conn *c, const void *bytes, size_t n)
+{
+    return n <= tcp_sndbuf(c->pcb) &&
+           tcp_write(c->pcb, bytes, (u16_t)n, TCP_WRITE_FLAG_COPY) == ERR_OK;
+}
+
+static bool send_head(struct conn *c, struct http_response *r)
+{
+    char head[512];
+    r->now = now();
+    r->keep_alive = c->keep_alive;
+    size_t n = http_format_head(r, head, sizeof(head));
+    return n && send_bytes(c, head, n);
+}
+
+/* A response with no file behind it: a head, and a page but for HEAD. */
+static void respond(struct conn *c, struct http_response *r, bool page)
+{
+    char body[512];
+    size_t n = page ? http_error_page(r->code, body, sizeof(body)) : 0;
+    if (page)
+        r->content_type = "text/html; charset=utf-8", r->has_length = true, r->length = n;
+    if (!send_head(c, r) || (page && c->req.method != HTTP_HEAD && !send_bytes(c, body, n)))
+        c->keep_alive = false;
+    finish(c);
+}
+
+static void respond_error(struct conn *c, unsigned code)
+{
+    struct http_response r = {.code = code, .allow = code == 405 ? "GET, HEAD" : NULL};
+    if (code == 400 || code == 408 || code == 414 || code == 431 || code == 500 || code >= 501)
+        c->keep_alive = false; /* the stream may not be trusted any more */
+    respond(c, &r, true);
+}
+
+/* A file-system refusal as a status: what is not there (or cannot be
+ * named on FAT) is 404, anything else the server's own trouble. */
+static void status_error(struct conn *c, uint32_t status)
+{
+    bool missing = status == FS_ERR_NOT_FOUND || status == FS_ERR_NOT_DIR ||
+                   status == FS_ERR_INVALID || status == FS_ERR_NAME;
+    respond_error(c, missing ? 404 : 500);
+}
+
+/* ---- serving a file ---- */
+
+static void on_read(struct conn *c, const struct fs_completion *done);
+
+/* The slot's chunk into the send buffer as far as there is room (the sent
+ * callback calls again), then the next chunk asked for, or the end. */
+static void pump(struct conn *c)
+{
+    while (c->chunk_sent < c->chunk_len) {
+        uint32_t n = c->chunk_len - c->chunk_sent, room = tcp_sndbuf(c->pcb);
+        n = n < room ? n : room;
+        n = n < 0xffff ? n : 0xffff;
+        if (!n || tcp_write(c->pcb, c->slot + c->chunk_sent, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK) {
+            tcp_output(c->pcb);
+            return;
+        }
+        c->chunk_sent += n;
+    }
+    if (c->fs_busy)
+        return;
+    if (!c->left) {
+        finish(c);
+        return;
+    }
+    uint32_t n = c->left < slot_bytes ? (uint32_t)c->left : slot_bytes;
+    c->chunk_len = c->chunk_sent = 0;
+    struct fs_command read = {.op = FS_READ, .handle = c->handle, .offset = c->next, .count = n};
+    if (!ask(c, read, on_read)) {
+        c->keep_alive = false; /* the head promised bytes that cannot come */
+        finish(c);
+    }
+}
+
+static void on_read(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK || !done->value || done->value > c->left) {
+        c->keep_alive = false; /* the file failed or shrank under us: the length is a lie */
+        finish(c);
+        return;
+    }
+    c->chunk_len = (uint32_t)done->value, c->chunk_sent = 0;
+    c->left -= done->value, c->next += done->value;
+    pump(c);
+}
+
+static void on_open(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK) {
+        c->keep_alive = false; /* the head is out already */
+        finish(c);
+        return;
+    }
+    c->open = true, c->handle = (uint32_t)done->value;
+    c->stage = SENDING;
+    pump(c);
+}
+
+/* The file's response by the request's conditions: 304, 416, 206 or 200. */
+static void serve_file(struct conn *c)
+{
+    char etag[HTTP_ETAG_BYTES];
+    uint64_t first, count;
+    http_etag(c->stat.size, c->stat.mtime, etag);
+    struct http_response r = {.code = 200, .content_type = http_mime_type(c->path),
+                              .has_length = true, .has_mtime = true, .mtime = c->stat.mtime,
+                              .etag = etag};
+    if (http_not_modified(&c->req, etag, c->stat.mtime)) {
+        r.code = 304, r.content_type = NULL, r.has_length = false;
+        respond(c, &r, false);
+        return;
+    }
+    if (!http_range_of(&c->req, c->stat.size, &first, &count)) {
+        r = (struct http_response){.code = 416, .unsatisfiable = true, .total = c->stat.size};
+        respond(c, &r, true);
+        return;
+    }
+    if (c->req.has_range)
+        r.code = 206, r.ranged = true, r.range_first = first, r.range_count = count,
+        r.total = c->stat.size;
+    r.length = count;
+    if (!send_head(c, &r) || c->req.method == HTTP_HEAD || !count) {
+        finish(c);
+        return;
+    }
+    c->next = first, c->left = count;
+    if (!ask_path(c, FS_OPEN, 0, on_open)) {
+        c->keep_alive = false;
+        finish(c);
+    }
+}
+
+static void on_stat(struct conn *c, const struct fs_completion *done);
+
+/* A directory: its index.html, once; a 301 first if its '/' is missing. */
+static void serve_directory(struct conn *c)
+{
+    if (!c->req.dir_slash && strcmp(c->path, "/")) {
+        char location[PATH_ROOM + 1];
+        snprintf(location, sizeof(location), "%s/", c->path);
+        struct http_response r = {.code = 301, .location = location};
+        respond(c, &r, true);
+        return;
+    }
+    size_t n = strlen(c->path);
+    if (c->index_tried || n + sizeof("/index.html") > sizeof(c->path)) {
+        respond_error(c, 404); /* no index: a listing is still to come */
+        return;
+    }
+    strcpy(c->path + (n > 1 ? n : 0), "/index.html");
+    c->index_tried = true;
+    if (!ask_path(c, FS_STAT, 0, on_stat))
+        respond_error(c, 503);
+}
+
+static void on_stat(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK) {
+        status_error(c, done->status);
+        return;
+    }
+    memcpy(&c->stat, c->slot, sizeof(c->stat));
+    if (c->stat.mode == FS_MODE_DIR)
+        serve_directory(c);
+    else
+        serve_file(c);
+}
+
+/* ---- requests ---- */
+
+static void start(struct conn *c)
+{
+    c->stage = WORKING;
+    c->index_tried = false;
+    if (c->req.method != HTTP_GET && c->req.method != HTTP_HEAD) {
+        respond_error(c, c->req.method == HTTP_PUT ? 501 : 405);
+        return;
+    }
+    if (c->req.chunked || (c->req.has_length && c->req.content_length))
+        c->keep_alive = false; /* a body this server does not read: no request after it */
+    strcpy(c->path, c->req.path);
+    if (!ask_path(c, FS_STAT, 0, on_stat))
+        respond_error(c, 503);
+}
+
+/* Requests already in, one after another (pipelining), while the
+ * connection is free to read one. */
+static void advance(struct conn *c)
+{
+    static bool running[MAX_CONNECTIONS]; /* finish() calls back: no recursion */
+    bool *busy = &running[c - conns];
+    if (*busy)
+        return;
+    *busy = true;
+    while (c->stage == READING && c->in_len) {
+        size_t head;
+        unsigned status;
+        enum http_parse p = http_parse_request(c->in, c->in_len, &c->req, &head, &status);
+        if (p == HTTP_INCOMPLETE && c->in_len < sizeof(c->in))
+            break;
+        c->keep_alive = p == HTTP_COMPLETE && c->req.keep_alive;
+        if (p != HTTP_COMPLETE) {
+            c->stage = WORKING;
+            respond_error(c, p == HTTP_BAD ? status : 431);
+            break;
+        }
+        memmove(c->in, c->in + head, c->in_len - head);
+        c->in_len -= head;
+        start(c);
+    }
+    *busy = false;
+}
+
+/* ---- connections ---- */
+
+static void forget(struct conn *c)
+{
+    if (c->open)
+        close_handle(c->handle);
+    c->open = false;
+    c->generation++;
+    c->stage = FREE;
+    c->pcb = NULL;
+}
+
+/* Let go of the connection: gracefully, or (abort) at once; true if
+ * aborted (a callback must then answer ERR_ABRT). */
+static bool drop(struct conn *c, bool abort)
+{
+    struct tcp_pcb *pcb = c->pcb;
+    forget(c);
+    tcp_arg(pcb, NULL);
+    tcp_recv(pcb, NULL);
+    tcp_sent(pcb, NULL);
+    tcp_err(pcb, NULL);
+    if (!abort && tcp_close(pcb) == ERR_OK)
+        return false;
+    tcp_abort(pcb);
+    return true;
+}
+
+/* The response is out: the next request, or the close. */
+static void finish(struct conn *c)
+{
+    if (c->open)
+        close_handle(c->handle);
+    c->open = false;
+    c->chunk_len = c->chunk_sent = 0, c->left = 0;
+    tcp_output(c->pcb);
+    if (!c->keep_alive) {
+        drop(c, false);
+        return;
+    }
+    c->stage = READING;
+    c->idle = 0;
+    advance(c);
+}
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct conn *c = arg;
+    if (!c || err != ERR_OK) {
+        if (p)
+            tcp_recved(pcb, p->tot_len), pbuf_free(p);
+        return ERR_OK;
+    }
+    if (!p) { /* the peer is done sending: answer what is under way, then close */
+        c->keep_alive = false;
+        if (c->stage == READING)
+            drop(c, false);
+        return ERR_OK;
+    }
+    size_t room = sizeof(c->in) - c->in_len;
+    if (p->tot_len > room && c->stage != READING)
+        return ERR_MEM; /* kept by lwIP and offered again: flow control */
+    size_t n = p->tot_len < room ? p->tot_len : room;
+    pbuf_copy_partial(p, c->in + c->in_len, (u16_t)n, 0);
+    c->in_len += n;
+    c->idle = 0;
+    tcp_recved(pcb, p->tot_len);
+    pbuf_free(p);
+    advance(c);
+    return ERR_OK;
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    struct conn *c = arg;
+    (void)pcb, (void)len;
+    if (c) {
+        c->idle = 0;
+        if (c->stage == SENDING)
+            pump(c);
+    }
+    return ERR_OK;
+}
+
+static void on_error(void *arg, err_t err)
+{
+    (void)err;
+    if (arg)
+        forget(arg); /* lwIP has freed the PCB */
+}
+
+/* Every 2 s: a connection idle too long is let go (408 mid-request). */
+static err_t on_poll(void *arg, struct tcp_pcb *pcb)
+{
+    struct conn *c = arg;
+    if (!c) {
+        tcp_abort(pcb); /* its close failed before: now it goes */
+        return ERR_ABRT;
+    }
+    if (++c->idle < IDLE_POLLS)
+        return ERR_OK;
+    if (c->stage == READING && c->in_len) {
+        c->stage = WORKING;
+        respond_error(c, 408);
+        return ERR_OK;
+    }
+    return drop(c, c->stage != READING) ? ERR_ABRT : ERR_OK;
+}
+
+static void refuse(struct tcp_pcb *pcb)
+{
+    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                               "Connection: close\r\n\r\n";
+    tcp_write(pcb, busy, sizeof(busy) - 1, 0);
+    tcp_output(pcb);
+    tcp_close(pcb);
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    (void)arg;
+    if (err != ERR_OK || !pcb)
+        return ERR_VAL;
+    struct conn *c = NULL;
+    for (unsigned i = 0; !c && i < MAX_CONNECTIONS; i++)
+        if (conns[i].stage == FREE && !conns[i].fs_busy) /* (its slot may still be written) */
+            c = &conns[i];
+    if (!c) {
+        refuse(pcb);
+        return ERR_OK;
+    }
+    c->pcb = pcb, c->stage = READING, c->in_len = 0, c->idle = 0, c->open = false;
+    tcp_arg(pcb, c);
+    tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
+    tcp_err(pcb, on_error);
+    tcp_poll(pcb, on_poll, POLL_INTERVAL);
+    return ERR_OK;
+}
+
+/* ---- entry points ---- */
+
+static void announce(struct netif *n)
+{
+    static bool announced;
+    if (announced || !netif_is_up(n) || ip4_addr_isany_val(*netif_ip4_addr(n)))
+        return;
+    announced = true;
+    printf("%s: serving http on %s port %u\n", microkit_name, ip4addr_ntoa(netif_ip4_addr(n)),
+           HTTP_PORT);
+}
+
+static void start_listening(void)
+{
+    uint64_t size;
+    uint8_t *data = fs_data(&size);
+    slot_bytes = (uint32_t)(size / MAX_CONNECTIONS < MAX_SLOT ? size / MAX_CONNECTIONS : MAX_SLOT);
+    slot_bytes &= ~(uint32_t)511; /* sector-aligned: the device moves file data straight in */
+    for (unsigned i = 0; i < MAX_CONNECTIONS; i++)
+        conns[i].slot = data + (uint64_t)i * slot_bytes, conns[i].slot_offset = (uint64_t)i * slot_bytes;
+    struct tcp_pcb *tcp = tcp_new();
+    tcp_bind(tcp, IP_ADDR_ANY, HTTP_PORT);
+    tcp = tcp_listen(tcp);
+    tcp_accept(tcp, on_accept);
+}
+
+void init(void)
+{
+    config = pride_config(&net_client_config);
+    timer_client_init(TIMER);
+    fs_init();
+    lwip_init();
+    pride_netif_add(&pn, &netif, config);
+    start_listening();
+    netif_set_status_callback(&netif, announce);
+    netif_set_up(&netif);
+    time_set_timeout_ns(TICK_NS);
+}
+
+void notified(microkit_channel ch)
+{
+    if (ch == TIMER) {
+        sys_check_timeouts();
+        time_set_timeout_ns(TICK_NS);
+    } else if (ch == FS_CH) {
+        fs_notified(ch);
+    } else {
+        pride_netif_notified(&netif);
+    }
+}

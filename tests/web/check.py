@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""HTTP checks against the guest's web server (tests/web/run.sh).
+
+usage: check.py PORT WWW-DIR
+
+Talks to 127.0.0.1:PORT with raw sockets (every wait bounded) and prints
+one "PASS: web_<name>" or "FAIL: web_<name>: why" line per check.
+"""
+import hashlib
+import os
+import socket
+import sys
+import time
+
+PORT = int(sys.argv[1])
+WWW = sys.argv[2]
+TIMEOUT = 15
+
+
+def connect():
+    return socket.create_connection(('127.0.0.1', PORT), timeout=TIMEOUT)
+
+
+def read_response(s, buf, head_only=False):
+    """One response from s (buf: bytes already read): (status, headers, body, rest)."""
+    deadline = time.time() + TIMEOUT
+    while b'\r\n\r\n' not in buf:
+        if time.time() > deadline:
+            raise TimeoutError('no head')
+        data = s.recv(65536)
+        if not data:
+            raise ConnectionError('closed before a head: %r' % buf[:80])
+        buf += data
+    head, buf = buf.split(b'\r\n\r\n', 1)
+    lines = head.decode('latin-1').split('\r\n')
+    status = int(lines[0].split()[1])
+    headers = {k.lower(): v.strip() for k, v in (l.split(':', 1) for l in lines[1:])}
+    length = 0 if head_only or status == 304 else int(headers.get('content-length', '-1'))
+    if length < 0:  # to the close
+        while True:
+            data = s.recv(65536)
+            if not data:
+                break
+            buf += data
+        return status, headers, buf, b''
+    while len(buf) < length:
+        if time.time() > deadline:
+            raise TimeoutError('body short: %d of %d' % (len(buf), length))
+        data = s.recv(1 << 20)
+        if not data:
+            raise ConnectionError('closed in the body')
+        buf += data
+    return status, headers, buf[:length], buf[length:]
+
+
+def request(target, method='GET', headers=(), raw=None):
+    s = connect()
+    try:
+        s.sendall(raw if raw is not None else
+                  ('%s %s HTTP/1.1\r\nHost: x\r\n%sConnection: close\r\n\r\n' %
+                   (method, target, ''.join(h + '\r\n' for h in headers))).encode('latin-1'))
+        return read_response(s, b'', head_only=method == 'HEAD')
+    finally:
+        s.close()
+
+
+results = []
+
+
+def check(name, ok, why=''):
+    print(('PASS: web_%s' % name) if ok else ('FAIL: web_%s: %s' % (name, why)))
+    sys.stdout.flush()
+
+
+def www(path):
+    return open(os.path.join(WWW, path.lstrip('/')), 'rb').read()
+
+
+def test(name, fn):
+    try:
+        fn(name)
+    except Exception as e:  # a failed check, not a crashed run
+        check(name, False, '%s: %s' % (type(e).__name__, e))
+
+
+def files(name):
+    st, h, body, _ = request('/')
+    check(name + '_index', st == 200 and body == www('index.html') and
+          h.get('content-type') == 'text/html; charset=utf-8', '%d %r' % (st, h))
+    st, h, body, _ = request('/docs/about.txt')
+    check(name + '_file', st == 200 and body == www('docs/about.txt') and
+          h.get('content-type', '').startswith('text/plain'), '%d %r' % (st, h))
+    st, h, body, _ = request('/docs')
+    check(name + '_dir_redirect', st == 301 and h.get('location') == '/docs/', '%d %r' % (st, h))
+    st, h, body, _ = request('/docs/')
+    check(name + '_dir_index', st == 200 and body == www('docs/index.html'), '%d' % st)
+    st, h, body, _ = request('/big.bin')
+    check(name + '_big_file', st == 200 and hashlib.sha256(body).hexdigest() ==
+          hashlib.sha256(www('big.bin')).hexdigest(), '%d, %d bytes' % (st, len(body)))
+    st, h, body, _ = request('/big.bin', 'HEAD')
+    check(name + '_head', st == 200 and body == b'' and
+          int(h.get('content-length', -1)) == len(www('big.bin')), '%d %r' % (st, h))
+
+
+def statuses(name):
+    want = {'/nothere.html': 404, '/docs/nothere/x': 404}
+    for target, code in want.items():
+        st, h, body, _ = request(target)
+        check(name + '_404' + target.replace('/', '_').replace('.', '_'), st == code and b'404' in body,
+              '%d' % st)
+    st, h, body, _ = request('/', 'DELETE')
+    check(name + '_405_allow', st == 405 and h.get('allow') == 'GET, HEAD', '%d %r' % (st, h))
+    for target in ['/../etc/passwd', '/%2e%2e/x', '/docs/%2e%2e/%2e%2e/x', '/a%00b', '/%2fetc', '/a\\b']:
+        st, h, body, _ = request(target)
+        check(name + '_traversal_' + target.encode().hex()[:16], st in (400, 404) and st != 200, '%d' % st)
+    st, *_ = request(None, raw=b'GET / HTTP/2.0\r\nHost: x\r\n\r\n')
+    check(name + '_505', st == 505, '%d' % st)
+    st, *_ = request(None, raw=b'GET / HTTP/1.1\r\n\r\n')
+    check(name + '_400_no_host', st == 400, '%d' % st)
+    st, *_ = request(None, raw=('GET /' + 'a' * 3000 + ' HTTP/1.1\r\nHost: x\r\n\r\n').encode())
+    check(name + '_414', st == 414, '%d' % st)
+    st, *_ = request(None, raw=b'GET / HTTP/1.1\r\nHost: x\r\n' + b'X-Big: ' + b'b' * 9000 + b'\r\n\r\n')
+    check(name + '_431', st == 431, '%d' % st)
+
+
+def conditions(name):
+    size = len(www('big.bin'))
+    st, h, body, _ = request('/big.bin', headers=['Range: bytes=10-19'])
+    check(name + '_range', st == 206 and body == www('big.bin')[10:20] and
+          h.get('content-range') == 'bytes 10-19/%d' % size, '%d %r' % (st, h))
+    st, h, body, _ = request('/big.bin', headers=['Range: bytes=-100'])
+    check(name + '_suffix_range', st == 206 and body == www('big.bin')[-100:], '%d' % st)
+    st, h, body, _ = request('/big.bin', headers=['Range: bytes=%d-' % size])
+    check(name + '_416', st == 416 and h.get('content-range') == 'bytes */%d' % size, '%d %r' % (st, h))
+    st, h, _, _ = request('/')
+    etag, modified = h.get('etag'), h.get('last-modified')
+    st, h, body, _ = request('/', headers=['If-None-Match: ' + etag])
+    check(name + '_304_etag', st == 304 and body == b'', '%d' % st)
+    st, h, body, _ = request('/', headers=['If-Modified-Since: ' + modified])
+    check(name + '_304_date', st == 304, '%d' % st)
+    st, h, body, _ = request('/', headers=['If-None-Match: "other"'])
+    check(name + '_200_other_etag', st == 200 and body == www('index.html'), '%d' % st)
+
+
+def keep_alive(name):
+    s = connect()
+    ok = True
+    buf = b''
+    for i in range(20):  # one connection, one request after another
+        s.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\n\r\n')
+        st, h, body, buf = read_response(s, buf)
+        ok &= st == 200 and body == www('docs/about.txt') and h.get('connection') == 'keep-alive'
+    check(name + '_sequential', ok)
+    s.sendall(b''.join(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\n\r\n' for _ in range(10)))
+    got = 0
+    for i in range(10):  # pipelined: ten in one write, ten answers in order
+        st, h, body, buf = read_response(s, buf)
+        got += st == 200 and body == www('docs/about.txt')
+    check(name + '_pipelined', got == 10, '%d of 10' % got)
+    s.close()
+
+
+def hostile(name):
+    for seed in range(20):  # random bytes: an answer or a close, never a hang
+        s = connect()
+        rnd = hashlib.sha256(bytes([seed])).digest() * 40
+        try:
+            s.sendall(rnd + b'\r\n\r\n')
+            s.settimeout(TIMEOUT)
+            s.recv(4096)
+        except (ConnectionError, socket.timeout):
+            pass
+        s.close()
+    st, _, body, _ = request('/docs/about.txt')
+    check(name + '_random_bytes_then_served', st == 200 and body == www('docs/about.txt'), '%d' % st)
+    socks = [connect() for _ in range(12)]  # beyond the limit: 503 or served, then normal
+    for s in socks:
+        s.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    codes = []
+    for s in socks:
+        try:
+            codes.append(read_response(s, b'')[0])
+        except Exception:
+            codes.append(0)
+        s.close()
+    check(name + '_storm', all(c in (200, 503) for c in codes) and 200 in codes, '%r' % codes)
+    half = connect()  # a client that closes its sending side after the request
+    half.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\n\r\n')
+    half.shutdown(socket.SHUT_WR)
+    st, _, body, _ = read_response(half, b'')
+    half.close()
+    check(name + '_half_closed', st == 200 and body == www('docs/about.txt'), '%d' % st)
+    slow = connect()  # part of a head, then nothing: 408, within the idle limit
+    slow.sendall(b'GET / HTTP/1.1\r\nHo')
+    slow.settimeout(30)
+    start = time.time()
+    data = slow.recv(4096)
+    slow.close()
+    check(name + '_slow_client_408', data.startswith(b'HTTP/1.1 408') and time.time() - start < 25,
+          '%r after %.0f s' % (data[:20], time.time() - start))
+    st, _, body, _ = request('/')
+    check(name + '_served_after', st == 200 and body == www('index.html'), '%d' % st)
+
+
+for fn in (files, statuses, conditions, keep_alive, hostile):
+    test(fn.__name__, fn)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The web server (examples/webserver) from the host: a disk made from the
+# example's www/ and a 4 MiB random file, the system booted with
+# 127.0.0.1:PORT forwarded to its port 80, and tests/web/check.py's HTTP
+# checks (files byte for byte, every status, ranges, conditional requests,
+# keep-alive and pipelining, hostile clients). QEMU is killed by its PID.
+set -u
+source "$(dirname "$0")/../lib.sh"
+export LC_ALL=C.UTF-8
+OUT=$BUILD/tests/web
+mkdir -p "$OUT"
+rm -rf "$OUT/www" && cp -r "$ROOT/examples/webserver/www" "$OUT/www" &&
+    head -c 4194304 /dev/urandom >"$OUT/www/big.bin"
+disk=$OUT/www.img
+rm -f "$disk" && mkfs.fat -C -F 32 -s 1 "$disk" 65536 >/dev/null && mcopy -s -i "$disk" "$OUT/www"/* ::/
+port=$(free_port STREAM)
+log=$OUT/web.log
+: >"$log"
+qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none -monitor none -nic none \
+    -serial "file:$log" -global virtio-mmio.force-legacy=false \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-10.0.2.15:80" -device virtio-net-device,netdev=n0 \
+    -drive "file=$disk,if=none,format=raw,id=d0" -device virtio-blk-device,drive=d0 \
+    -kernel "$BUILD/examples/webserver/webserver.img" </dev/null >"$log.qemu" 2>&1 &
+pid=$!
+for ((i = 0; i < 200; i++)); do grep -q "serving http" "$log" && break; sleep 0.1; done
+if grep -q "serving http" "$log"; then
+    timeout 300 python3 "$ROOT/tests/web/check.py" "$port" "$OUT/www" || true
+    grep -qE "pride: fault|overflowed|corrupt" "$log" && fail web_no_fault "$(grep -m1 -E 'pride: fault|overflowed|corrupt' "$log")" ||
+        pass web_no_fault
+else
+    fail web_boot "no 'serving http' in $log"
+fi
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null

@@ -1,5 +1,6 @@
 /* HTTP/1.1 responses (http.h): validators, conditional requests, the
  * response head, error pages and directory-listing lines. */
+#include <pride/format.h>
 #include "http.h"
 
 /* ---- a bounded writer ---- */
@@ -28,16 +29,14 @@ static void put_str(struct writer *w, const char *s)
     put(w, s, len);
 }
 
+static void put_char(char c, void *w)
+{
+    put(w, &c, 1);
+}
+
 static void put_number(struct writer *w, uint64_t v, unsigned base)
 {
-    char digits[20];
-    unsigned n = 0;
-    do {
-        digits[n++] = "0123456789abcdef"[v % base];
-        v /= base;
-    } while (v);
-    while (n)
-        put(w, &digits[--n], 1);
+    format_number(put_char, w, v, base, false, 0, ' ');
 }
 
 /* The length written, with a NUL after it if there is room; 0 if over. */

@@ -22,6 +22,13 @@ IMG=$BUILD/tests/systems/fs_stress/fs_stress.img
 mkdir -p "$OUT"
 QEMU_DISK=(-global virtio-mmio.force-legacy=false -device virtio-blk-device,drive=d0)
 
+# workload IMAGE LOG: the tester on IMAGE (its /mode.txt says what it does)
+# until it ends, within 120 s; true if it did.
+workload() {
+    boot_system "$IMG" "$2" 120 "tester: (done|program finished)" "${QEMU_DISK[@]}" \
+        -drive "file=$1,if=none,format=raw,id=d0"
+}
+
 # volume IMAGE MODE KIB MKFS-OPTIONS...: a FAT volume with a few files and /mode.txt.
 volume() {
     local image=$1 mode=$2 kib=$3
@@ -42,8 +49,7 @@ for spec in "12 2048 -F 12 -s 1" "16 8192 -F 16 -s 1" "32 40960 -F 32 -s 1"; do
     set -- $spec
     fat=$1 image=$OUT/fill$1.img log=$OUT/fill$1.log
     volume "$image" fill "$2" "${@:3}"
-    if ! boot_system "$IMG" "$log" 120 "tester: (done|program finished)" "${QEMU_DISK[@]}" \
-            -drive "file=$image,if=none,format=raw,id=d0"; then
+    if ! workload "$image" "$log"; then
         fail "fat${fat}_full_disk" "no end, see $log"
         continue
     fi
@@ -67,8 +73,7 @@ image=$OUT/async.img log=$OUT/async.log
 volume "$image" async 16384 -F 16 -s 4
 head -c 200000 /dev/urandom >"$OUT/big1.bin" && head -c 200000 /dev/urandom >"$OUT/big2.bin" &&
     mcopy -i "$image" "$OUT/big1.bin" "$OUT/big2.bin" ::/
-if boot_system "$IMG" "$log" 60 "tester: (done|program finished)" "${QEMU_DISK[@]}" \
-        -drive "file=$image,if=none,format=raw,id=d0"; then
+if workload "$image" "$log"; then
     chunks=$(python3 - "$OUT" "$log" <<'PY'
 import re, sys, zlib
 out, log = sys.argv[1:3]
@@ -97,8 +102,7 @@ fi
 image=$OUT/hostile.img log=$OUT/hostile.log
 volume "$image" hostile 16384 -F 16 -s 4
 want="open=0 bad_handle=9 data_past_region=1 data_wraps=1 path_with_nul=12 path_too_long=13 rename_one_path=1 unknown_op=1 unknown_flag=1 write_read_only_handle=9 readdir_on_file=4 unlink_open_file=11 dotdot=2 read_after=0"
-if boot_system "$IMG" "$log" 60 "tester: (done|program finished)" "${QEMU_DISK[@]}" \
-        -drive "file=$image,if=none,format=raw,id=d0"; then
+if workload "$image" "$log"; then
     got=$(sed -n 's/^tester: hostile \([a-z_]*\) status \([0-9]*\)$/\1=\2/p' "$log" | paste -sd' ')
     [ "$got" = "$want" ] && grep -q "tester: hostile flood answered 28 of 28" "$log" &&
         grep -q "tester: hostile read 5000 bytes" "$log" &&

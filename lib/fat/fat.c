@@ -449,10 +449,9 @@ enum fat_status fat_seek(const struct fat_volume *v, struct fat_dirent *f, uint6
     return FAT_OK;
 }
 
-/* How many clusters from c on (at most max) lie one after another on the
- * disk, as *n; *after is the cluster that follows them (0: none). */
-static enum fat_status contiguous(const struct fat_volume *v, uint32_t c, uint32_t max,
-                                  uint32_t *n, uint32_t *after)
+/* (fat_disk.h) */
+enum fat_status fat_contiguous(const struct fat_volume *v, uint32_t c, uint32_t max, uint32_t *n,
+                               uint32_t *after)
 {
     for (*n = 1;; ++*n) {
         enum fat_status st = fat_next(v, c + *n - 1, after);
@@ -486,9 +485,8 @@ static enum fat_status read_span(const struct fat_volume *v, uint64_t at, uint8_
     return FAT_OK;
 }
 
-/* The most clusters one run may cover, so that a run is one device call
- * when it can be. */
-static uint32_t run_limit(const struct fat_volume *v)
+/* (fat_disk.h) */
+uint32_t fat_run_limit(const struct fat_volume *v)
 {
     uint32_t max = FAT_IO_MAX_SECTORS / v->sectors_per_cluster;
     return max ? max : 1;
@@ -512,7 +510,7 @@ enum fat_status fat_read(const struct fat_volume *v, struct fat_dirent *f, uint6
             return FAT_CORRUPT; /* the chain ends before the file does */
         uint32_t skip = (offset + *got) % cb, left = len - *got;
         uint32_t need = (uint32_t)(((uint64_t)skip + left + cb - 1) / cb);
-        st = contiguous(v, c, need < run_limit(v) ? need : run_limit(v), &n, &after);
+        st = fat_contiguous(v, c, need < fat_run_limit(v) ? need : fat_run_limit(v), &n, &after);
         if (st != FAT_OK)
             return st;
         uint32_t part = (uint32_t)((uint64_t)n * cb - skip < left ? (uint64_t)n * cb - skip : left);

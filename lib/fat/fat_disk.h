@@ -111,6 +111,12 @@ bool fat_same_name(const char *a, const char *b, unsigned n);
 /* The entry called name (n bytes) in the directory from first_cluster. */
 enum fat_status fat_find_in(const struct fat_volume *v, uint32_t first_cluster, const char *name,
                             unsigned n, struct fat_dirent *out);
+/* How many clusters from c on (at most max) lie one after another on the
+ * disk, as *n; *after is the cluster that follows them (0: none). */
+enum fat_status fat_contiguous(const struct fat_volume *v, uint32_t c, uint32_t max, uint32_t *n,
+                               uint32_t *after);
+/* The most clusters one run may cover, so that a run is one device call. */
+uint32_t fat_run_limit(const struct fat_volume *v);
 /* The root as a fat_dirent. */
 void fat_root(const struct fat_volume *v, struct fat_dirent *out);
 /* The cluster holding byte 'offset' of f (0 past its chain's end), from

@@ -767,15 +767,13 @@ static enum fat_status write_chain(struct fat_volume *v, struct fat_dirent *f, u
                                    const uint8_t *src, uint32_t len)
 {
     uint32_t cb = fat_cluster_bytes(v), c, done = 0;
-    uint32_t max = FAT_IO_MAX_SECTORS / v->sectors_per_cluster ? FAT_IO_MAX_SECTORS / v->sectors_per_cluster : 1;
     enum fat_status st = fat_seek(v, f, offset, &c);
     while (st == FAT_OK && done < len) {
-        uint32_t skip = (offset + done) % cb, left = len - done, n = 1, next;
+        uint32_t skip = (offset + done) % cb, left = len - done, n, next;
         uint32_t need = (uint32_t)(((uint64_t)skip + left + cb - 1) / cb);
         if (!c)
             return FAT_CORRUPT;
-        for (; (st = fat_next(v, c + n - 1, &next)) == FAT_OK && next == c + n && n < need && n < max;)
-            n++;
+        st = fat_contiguous(v, c, need < fat_run_limit(v) ? need : fat_run_limit(v), &n, &next);
         uint32_t part = (uint64_t)n * cb - skip < left ? n * cb - skip : left;
         if (st == FAT_OK)
             st = write_span(v, fat_cluster_sector(v, c) * FAT_SECTOR_SIZE + skip,

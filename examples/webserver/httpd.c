@@ -173,6 +173,33 @@ static void status_error(struct conn *c, uint32_t status)
     respond_error(c, missing ? 404 : 500);
 }
 
+#ifdef PRIDE_BENCH
+#include <pride_debug.h>
+#define INSNS_PATH "/pride-insns"
+
+/* Benchmark builds answer INSNS_PATH with the retired-instruction counter
+ * (modulo 2^32; it does not advance while the system idles). */
+static bool answer_insns(struct conn *c)
+{
+    if (strcmp(c->req.path, INSNS_PATH))
+        return false;
+    char body[16];
+    int n = snprintf(body, sizeof(body), "%lu", (unsigned long)pride_instructions_retired());
+    struct http_response r = {.code = 200, .content_type = "text/plain", .has_length = true,
+                              .length = (uint64_t)n};
+    if (!send_head(c, &r) || !send_bytes(c, body, (size_t)n))
+        c->keep_alive = false;
+    finish(c);
+    return true;
+}
+#else
+static bool answer_insns(struct conn *c)
+{
+    (void)c;
+    return false;
+}
+#endif
+
 /* ---- serving a file ---- */
 
 static void on_read(struct conn *c, const struct fs_completion *done);
@@ -312,6 +339,8 @@ static void start(struct conn *c)
     }
     if (c->req.chunked || (c->req.has_length && c->req.content_length))
         c->keep_alive = false; /* a body this server does not read: no request after it */
+    if (answer_insns(c))
+        return;
     strcpy(c->path, c->req.path);
     if (!ask_path(c, FS_STAT, 0, on_stat))
         respond_error(c, 503);

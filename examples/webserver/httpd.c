@@ -54,6 +54,10 @@ struct conn {
     char in[HTTP_MAX_HEAD];
     size_t in_len;
     struct http_request req;
+    struct http_response head;   /* a file's, until it is open */
+    char etag[HTTP_ETAG_BYTES];  /* head's */
+    char out[HTTP_RESPONSE_HEAD_MAX + HTTP_PAGE_MAX]; /* the staged head (and page) */
+    uint32_t out_len, out_sent;
     uint8_t *slot;
     uint64_t slot_offset;
     bool open, keep_alive, index_tried;
@@ -64,8 +68,9 @@ struct conn {
     uint32_t chunk_len, chunk_sent; /* in the slot */
     unsigned idle;
     char path[PATH_ROOM];
-    /* the one file-system command in flight */
-    bool fs_busy;
+    /* the one file-system command in flight (or waiting for room) */
+    bool fs_busy, waiting;
+    struct fs_command waiting_cmd;
     unsigned asked_generation;
     uint32_t asked_op;
     then_fn then;
@@ -79,18 +84,44 @@ static uint32_t slot_bytes;
 
 static void advance(struct conn *c);
 static void finish(struct conn *c);
+static void send_response(struct conn *c, uint64_t body);
 
 /* ---- the file system ---- */
+
+/* Commands the queue had no room for wait here, oldest first, and go when
+ * answers have made room: a connection's one command, and the handles of
+ * closed connections (each connection holds at most one). */
+static struct conn *waiting[MAX_CONNECTIONS];
+static unsigned waiting_count;
+static uint32_t closes[FS_MAX_OPEN]; /* open on the server: no more than it allows */
+static unsigned closes_count;
 
 static void ignore_answer(void *ctx, const struct fs_completion *done)
 {
     (void)ctx, (void)done;
 }
 
-static void close_handle(uint32_t handle)
+static bool submit_close(uint32_t handle)
 {
     struct fs_command close = {.op = FS_CLOSE, .handle = handle};
-    fs_submit(&close, ignore_answer, NULL);
+    return fs_submit(&close, ignore_answer, NULL);
+}
+
+static void close_handle(uint32_t handle)
+{
+    if (!submit_close(handle) && closes_count < FS_MAX_OPEN)
+        closes[closes_count++] = handle;
+}
+
+/* c's waiting command, if it has one, is not to go any more. */
+static void stop_waiting(struct conn *c)
+{
+    for (unsigned i = 0; c->waiting && i < waiting_count; i++)
+        if (waiting[i] == c) {
+            memmove(waiting + i, waiting + i + 1, (waiting_count - i - 1) * sizeof(waiting[0]));
+            waiting_count--;
+            c->waiting = c->fs_busy = false;
+        }
 }
 
 static void answered(void *ctx, const struct fs_completion *done)
@@ -105,20 +136,42 @@ static void answered(void *ctx, const struct fs_completion *done)
     c->then(c, done);
 }
 
-static bool ask(struct conn *c, struct fs_command cmd, then_fn then)
+/* The waiting commands, in order, as far as the queue takes them. */
+static void submit_waiting(void)
+{
+    while (closes_count && submit_close(closes[closes_count - 1]))
+        closes_count--;
+    unsigned done = 0;
+    while (done < waiting_count) {
+        struct conn *c = waiting[done];
+        if (!fs_submit(&c->waiting_cmd, answered, c))
+            break;
+        c->waiting = false;
+        done++;
+    }
+    memmove(waiting, waiting + done, (waiting_count - done) * sizeof(waiting[0]));
+    waiting_count -= done;
+}
+
+/* Sends cmd for c, or queues it to go when there is room; the answer
+ * comes to then either way. */
+static void ask(struct conn *c, struct fs_command cmd, then_fn then)
 {
     cmd.data_offset += c->slot_offset;
     c->asked_generation = c->generation, c->asked_op = cmd.op, c->then = then;
-    c->fs_busy = fs_submit(&cmd, answered, c);
-    return c->fs_busy;
+    c->fs_busy = true;
+    if (!waiting_count && fs_submit(&cmd, answered, c))
+        return;
+    c->waiting = true, c->waiting_cmd = cmd;
+    waiting[waiting_count++] = c;
 }
 
 /* A command on c's path (copied into its slot). */
-static bool ask_path(struct conn *c, uint32_t op, uint32_t flags, then_fn then)
+static void ask_path(struct conn *c, uint32_t op, uint32_t flags, then_fn then)
 {
     size_t n = strlen(c->path);
     memcpy(c->slot, c->path, n);
-    return ask(c, (struct fs_command){.op = op, .flags = flags, .count = (uint32_t)n}, then);
+    ask(c, (struct fs_command){.op = op, .flags = flags, .count = (uint32_t)n}, then);
 }
 
 /* ---- sending ---- */
@@ -129,31 +182,29 @@ static uint64_t now(void)
     return rtc_now(&t) ? t : 0;
 }
 
-static bool send_bytes(struct conn *c, const void *bytes, size_t n)
+/* The response's head (and a page) into c's staging buffer, which pump
+ * sends before any file bytes. */
+static void stage_head(struct conn *c, struct http_response *r)
 {
-    return n <= tcp_sndbuf(c->pcb) &&
-           tcp_write(c->pcb, bytes, (u16_t)n, TCP_WRITE_FLAG_COPY) == ERR_OK;
-}
-
-static bool send_head(struct conn *c, struct http_response *r)
-{
-    char head[512];
     r->now = now();
     r->keep_alive = c->keep_alive;
-    size_t n = http_format_head(r, head, sizeof(head));
-    return n && send_bytes(c, head, n);
+    c->out_len = (uint32_t)http_format_head(r, c->out, sizeof(c->out));
+    c->out_sent = 0;
+    if (!c->out_len)
+        c->keep_alive = false; /* cannot happen with heads this server makes */
 }
 
 /* A response with no file behind it: a head, and a page but for HEAD. */
 static void respond(struct conn *c, struct http_response *r, bool page)
 {
-    char body[512];
+    char body[HTTP_PAGE_MAX];
     size_t n = page ? http_error_page(r->code, body, sizeof(body)) : 0;
     if (page)
         r->content_type = "text/html; charset=utf-8", r->has_length = true, r->length = n;
-    if (!send_head(c, r) || (page && c->req.method != HTTP_HEAD && !send_bytes(c, body, n)))
-        c->keep_alive = false;
-    finish(c);
+    stage_head(c, r);
+    if (page && c->req.method != HTTP_HEAD && c->out_len + n <= sizeof(c->out))
+        memcpy(c->out + c->out_len, body, n), c->out_len += (uint32_t)n;
+    send_response(c, 0);
 }
 
 static void respond_error(struct conn *c, unsigned code)
@@ -187,9 +238,9 @@ static bool answer_insns(struct conn *c)
     int n = snprintf(body, sizeof(body), "%lu", (unsigned long)pride_instructions_retired());
     struct http_response r = {.code = 200, .content_type = "text/plain", .has_length = true,
                               .length = (uint64_t)n};
-    if (!send_head(c, &r) || !send_bytes(c, body, (size_t)n))
-        c->keep_alive = false;
-    finish(c);
+    stage_head(c, &r);
+    memcpy(c->out + c->out_len, body, (size_t)n), c->out_len += (uint32_t)n;
+    send_response(c, 0);
     return true;
 }
 #else
@@ -204,19 +255,30 @@ static bool answer_insns(struct conn *c)
 
 static void on_read(struct conn *c, const struct fs_completion *done);
 
-/* The slot's chunk into the send buffer as far as there is room (the sent
- * callback calls again), then the next chunk asked for, or the end. */
-static void pump(struct conn *c)
+/* bytes[*sent..len) into the send buffer as far as there is room; true
+ * once all are in. */
+static bool push(struct conn *c, const void *bytes, uint32_t len, uint32_t *sent)
 {
-    while (c->chunk_sent < c->chunk_len) {
-        uint32_t n = c->chunk_len - c->chunk_sent, room = tcp_sndbuf(c->pcb);
+    while (*sent < len) {
+        uint32_t n = len - *sent, room = tcp_sndbuf(c->pcb);
         n = n < room ? n : room;
         n = n < 0xffff ? n : 0xffff;
-        if (!n || tcp_write(c->pcb, c->slot + c->chunk_sent, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK) {
-            tcp_output(c->pcb);
-            return;
-        }
-        c->chunk_sent += n;
+        if (!n || tcp_write(c->pcb, (const uint8_t *)bytes + *sent, (u16_t)n,
+                            TCP_WRITE_FLAG_COPY) != ERR_OK)
+            return false;
+        *sent += n;
+    }
+    return true;
+}
+
+/* The staged head, then the slot's chunk, as far as there is room (the
+ * sent callback calls again); then the next chunk asked for, or the end. */
+static void pump(struct conn *c)
+{
+    if (!push(c, c->out, c->out_len, &c->out_sent) ||
+        !push(c, c->slot, c->chunk_len, &c->chunk_sent)) {
+        tcp_output(c->pcb);
+        return;
     }
     if (c->fs_busy)
         return;
@@ -226,11 +288,16 @@ static void pump(struct conn *c)
     }
     uint32_t n = c->left < slot_bytes ? (uint32_t)c->left : slot_bytes;
     c->chunk_len = c->chunk_sent = 0;
-    struct fs_command read = {.op = FS_READ, .handle = c->handle, .offset = c->next, .count = n};
-    if (!ask(c, read, on_read)) {
-        c->keep_alive = false; /* the head promised bytes that cannot come */
-        finish(c);
-    }
+    ask(c, (struct fs_command){.op = FS_READ, .handle = c->handle, .offset = c->next, .count = n},
+        on_read);
+}
+
+/* The staged head goes out, then `body` bytes of the open file. */
+static void send_response(struct conn *c, uint64_t body)
+{
+    c->stage = SENDING;
+    c->left = body;
+    pump(c);
 }
 
 static void on_read(struct conn *c, const struct fs_completion *done)
@@ -245,28 +312,27 @@ static void on_read(struct conn *c, const struct fs_completion *done)
     pump(c);
 }
 
+/* The file's head is staged only now: a failed open can still be told. */
 static void on_open(struct conn *c, const struct fs_completion *done)
 {
     if (done->status != FS_OK) {
-        c->keep_alive = false; /* the head is out already */
-        finish(c);
+        status_error(c, done->status);
         return;
     }
     c->open = true, c->handle = (uint32_t)done->value;
-    c->stage = SENDING;
-    pump(c);
+    stage_head(c, &c->head);
+    send_response(c, c->head.length);
 }
 
 /* The file's response by the request's conditions: 304, 416, 206 or 200. */
 static void serve_file(struct conn *c)
 {
-    char etag[HTTP_ETAG_BYTES];
     uint64_t first, count;
-    http_etag(c->stat.size, c->stat.mtime, etag);
+    http_etag(c->stat.size, c->stat.mtime, c->etag);
     struct http_response r = {.code = 200, .content_type = http_mime_type(c->path),
                               .has_length = true, .has_mtime = true, .mtime = c->stat.mtime,
-                              .etag = etag};
-    if (http_not_modified(&c->req, etag, c->stat.mtime)) {
+                              .etag = c->etag};
+    if (http_not_modified(&c->req, c->etag, c->stat.mtime)) {
         r.code = 304, r.content_type = NULL, r.has_length = false;
         respond(c, &r, false);
         return;
@@ -280,15 +346,13 @@ static void serve_file(struct conn *c)
         r.code = 206, r.ranged = true, r.range_first = first, r.range_count = count,
         r.total = c->stat.size;
     r.length = count;
-    if (!send_head(c, &r) || c->req.method == HTTP_HEAD || !count) {
-        finish(c);
+    if (c->req.method == HTTP_HEAD || !count) {
+        respond(c, &r, false);
         return;
     }
-    c->next = first, c->left = count;
-    if (!ask_path(c, FS_OPEN, 0, on_open)) {
-        c->keep_alive = false;
-        finish(c);
-    }
+    c->head = r;
+    c->next = first;
+    ask_path(c, FS_OPEN, 0, on_open);
 }
 
 static void on_stat(struct conn *c, const struct fs_completion *done);
@@ -310,8 +374,7 @@ static void serve_directory(struct conn *c)
     }
     strcpy(c->path + (n > 1 ? n : 0), "/index.html");
     c->index_tried = true;
-    if (!ask_path(c, FS_STAT, 0, on_stat))
-        respond_error(c, 503);
+    ask_path(c, FS_STAT, 0, on_stat);
 }
 
 static void on_stat(struct conn *c, const struct fs_completion *done)
@@ -342,8 +405,7 @@ static void start(struct conn *c)
     if (answer_insns(c))
         return;
     strcpy(c->path, c->req.path);
-    if (!ask_path(c, FS_STAT, 0, on_stat))
-        respond_error(c, 503);
+    ask_path(c, FS_STAT, 0, on_stat);
 }
 
 /* Requests already in, one after another (pipelining), while the
@@ -378,6 +440,7 @@ static void advance(struct conn *c)
 
 static void forget(struct conn *c)
 {
+    stop_waiting(c);
     if (c->open)
         close_handle(c->handle);
     c->open = false;
@@ -409,6 +472,7 @@ static void finish(struct conn *c)
         close_handle(c->handle);
     c->open = false;
     c->chunk_len = c->chunk_sent = 0, c->left = 0;
+    c->out_len = c->out_sent = 0;
     tcp_output(c->pcb);
     if (!c->keep_alive) {
         drop(c, false);
@@ -560,6 +624,7 @@ void notified(microkit_channel ch)
         time_set_timeout_ns(TICK_NS);
     } else if (ch == FS_CH) {
         fs_notified(ch);
+        submit_waiting();
     } else {
         pride_netif_notified(&netif);
     }

@@ -94,9 +94,13 @@ struct http_response {
     bool unsatisfiable;        /* 416: Content-Range bytes * /total */
     bool keep_alive;
     const char *allow;         /* 405 */
-    const char *location;      /* 301 */
+    const char *location;      /* 301: a path, percent-encoded on the way out */
     uint64_t now;              /* Date */
 };
+/* Room enough for any head this library makes: a Location is a path
+ * percent-encoded, three bytes for each of its bytes at worst. */
+#define HTTP_RESPONSE_HEAD_MAX (3 * HTTP_PATH_MAX + 512)
+#define HTTP_PAGE_MAX 512 /* an error page */
 /* The head (status line, fields, the empty line) into out; its length, or
  * 0 if it does not fit in cap bytes. */
 size_t http_format_head(const struct http_response *r, char *out, size_t cap);

@@ -49,6 +49,19 @@ static size_t finish(struct writer *w)
     return w->n;
 }
 
+/* name percent-encoded but for RFC 3986's unreserved characters and '/'
+ * (a path's separators; a name has none). */
+static void put_encoded(struct writer *w, const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                     (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~' ||
+                     *p == '/';
+        char esc[3] = {'%', "0123456789ABCDEF"[*p >> 4], "0123456789ABCDEF"[*p & 15]};
+        put(w, plain ? (const char *)p : esc, plain ? 1 : 3);
+    }
+}
+
 /* ---- validators and conditions ---- */
 
 void http_etag(uint64_t size, uint64_t mtime, char out[HTTP_ETAG_BYTES])
@@ -177,8 +190,11 @@ size_t http_format_head(const struct http_response *r, char *out, size_t cap)
         field(&w, "Accept-Ranges", "bytes");
     if (r->allow)
         field(&w, "Allow", r->allow);
-    if (r->location)
-        field(&w, "Location", r->location);
+    if (r->location) {
+        put_str(&w, "Location: ");
+        put_encoded(&w, r->location);
+        put(&w, "\r\n", 2);
+    }
     field(&w, "Connection", r->keep_alive ? "keep-alive" : "close");
     put(&w, "\r\n", 2);
     return finish(&w);
@@ -211,17 +227,6 @@ static void put_escaped(struct writer *w, const char *name)
             put_str(w, ref);
         else
             put(w, p, 1);
-    }
-}
-
-/* name percent-encoded but for RFC 3986's unreserved characters. */
-static void put_encoded(struct writer *w, const char *name)
-{
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                     (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~';
-        char esc[3] = {'%', "0123456789ABCDEF"[*p >> 4], "0123456789ABCDEF"[*p & 15]};
-        put(w, plain ? (const char *)p : esc, plain ? 1 : 3);
     }
 }
 

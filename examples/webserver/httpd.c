@@ -32,7 +32,7 @@
 #define TIMER 0
 #define HTTP_PORT 80
 #define TICK_NS 50000000ull
-#define MAX_CONNECTIONS 6 /* lwIP's PCBs (lwipopts.h), the listener's aside */
+#define MAX_CONNECTIONS TCP_FULL_SENDERS /* lwipopts.h sizes its memory for them */
 #define POLL_INTERVAL 4   /* lwIP polls every 4 coarse ticks: 2 s */
 #define IDLE_POLLS 5      /* 10 s without progress: 408 mid-request, else closed */
 #define MAX_SLOT 32768    /* a connection's share of the shared data region */

@@ -3,11 +3,13 @@
  *
  * One PD runs the whole stack from its event loop: NO_SYS=1, no threads, no
  * sockets or netconn API, only the raw (callback) API. IPv4 with ARP, ICMP,
- * UDP, TCP and DHCP. The pool sizes are chosen for a TCP echo server that
- * streams megabytes at full segment size: a 16-segment receive window, a
- * 16-segment send buffer, and enough pbufs and segments to hold both.
- * Memory use: MEM_SIZE heap + PBUF_POOL_SIZE * ~1.5 KiB + small pools,
- * about 360 KiB of .bss in total.
+ * UDP, TCP and DHCP. The pool sizes are chosen for servers that stream
+ * megabytes at full segment size to many clients at once (the web server
+ * holds 32 connections): a 16-segment receive window and send buffer per
+ * connection, and a heap and segment pool that hold a full send buffer for
+ * each of TCP_FULL_SENDERS connections, so that a write never fails for
+ * want of memory. Memory use: MEM_SIZE heap + PBUF_POOL_SIZE * ~1.5 KiB +
+ * small pools, about 1.2 MiB of .bss in total.
  */
 #ifndef PRIDE_LWIPOPTS_H
 #define PRIDE_LWIPOPTS_H
@@ -39,10 +41,14 @@
 
 /* ---- Memory ---- */
 #define MEM_ALIGNMENT           8
-#define MEM_SIZE                (256 * 1024)  /* heap: PBUF_RAM, i.e. TCP send data */
+#define TCP_FULL_SENDERS        32
+/* A full send buffer on the heap: its segments' pbufs, each with room for
+ * the headers and the allocator's own, and an oversized one for a head. */
+#define TCP_SND_BUF_HEAP        ((TCP_SND_BUF / TCP_MSS + 2) * (TCP_MSS + 128))
+#define MEM_SIZE                (TCP_FULL_SENDERS * TCP_SND_BUF_HEAP + 64 * 1024)
 #define MEMP_NUM_PBUF           32            /* PBUF_REF/ROM headers */
 #define MEMP_NUM_UDP_PCB        8
-#define MEMP_NUM_TCP_PCB        8
+#define MEMP_NUM_TCP_PCB        (TCP_FULL_SENDERS + 16) /* and closing ones, and those refused */
 #define MEMP_NUM_TCP_PCB_LISTEN 4
 #define PBUF_POOL_SIZE          64            /* received frames in flight */
 #define MEMP_NUM_REASSDATA      4
@@ -52,9 +58,10 @@
 #define TCP_WND                 (16 * TCP_MSS)
 #define TCP_SND_BUF             (16 * TCP_MSS)
 #define TCP_SND_QUEUELEN        (4 * TCP_SND_BUF / TCP_MSS)
-/* Every queued segment needs one tcp_seg: keep this >= TCP_SND_QUEUELEN,
- * plus room for out-of-order segments on receive. */
-#define MEMP_NUM_TCP_SEG        (TCP_SND_QUEUELEN + 32)
+/* Every queued segment needs one tcp_seg: a full send buffer's worth
+ * (with a head's small one) for each sender, and out-of-order segments on
+ * receive. */
+#define MEMP_NUM_TCP_SEG        (TCP_FULL_SENDERS * (TCP_SND_BUF / TCP_MSS + 4) + 64)
 #define TCP_QUEUE_OOSEQ         1
 #define LWIP_TCP_KEEPALIVE      1
 

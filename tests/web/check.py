@@ -10,6 +10,7 @@ import hashlib
 import os
 import socket
 import sys
+import threading
 import time
 
 PORT = int(sys.argv[1])
@@ -160,6 +161,80 @@ def keep_alive(name):
     s.close()
 
 
+CONNECTIONS = 32  # the server holds this many at once
+
+
+def in_threads(n, fn):
+    """fn(i) for i in range(n), each in its own thread; their results."""
+    out = [None] * n
+
+    def run(i):
+        try:
+            out[i] = fn(i)
+        except Exception as e:
+            out[i] = e
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT * 4)
+    return out
+
+
+def storm(n):
+    """n clients at once, each asking for one file: their status codes (0: none)."""
+    def one(i):
+        st, _, body, _ = request('/docs/about.txt')
+        return st if st != 200 or body == www('docs/about.txt') else -1
+    return [c if isinstance(c, int) else 0 for c in in_threads(n, one)]
+
+
+def concurrent(name):
+    """CONNECTIONS clients each get a file and keep their connection; once
+    all are open at the same time, each asks again on it."""
+    want = www('mid.bin')
+    ready = threading.Barrier(CONNECTIONS, timeout=TIMEOUT * 2)
+
+    def one(i):
+        s = connect()
+        try:
+            s.sendall(b'GET /mid.bin HTTP/1.1\r\nHost: x\r\n\r\n')
+            first = read_response(s, b'')
+            ready.wait()
+            s.sendall(b'GET /mid.bin HTTP/1.1\r\nHost: x\r\n\r\n')
+            second = read_response(s, first[3])
+            return first[0] == second[0] == 200 and first[2] == second[2] == want
+        finally:
+            s.close()
+    ok = in_threads(CONNECTIONS, one)
+    check(name + '_%d_held' % CONNECTIONS, all(r is True for r in ok),
+          '%d of %d: %r' % (sum(r is True for r in ok), CONNECTIONS,
+                            [r for r in ok if r is not True][:3]))
+
+
+def huge_download(name):
+    """The 64 MiB file, checked by checksum as it streams in."""
+    s = connect()
+    digest, got = hashlib.sha256(), 0
+    try:
+        s.sendall(b'GET /huge.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+        buf = b''
+        while b'\r\n\r\n' not in buf and len(buf) < 65536:
+            buf += s.recv(65536)
+        head, body = buf.split(b'\r\n\r\n', 1)
+        s.settimeout(TIMEOUT)
+        while body:
+            digest.update(body)
+            got += len(body)
+            body = s.recv(1 << 20)
+    finally:
+        s.close()
+    with open(os.path.join(WWW, 'huge.bin'), 'rb') as f:
+        want = hashlib.file_digest(f, 'sha256').hexdigest()
+    check(name, head.startswith(b'HTTP/1.1 200') and got == 64 << 20 and
+          digest.hexdigest() == want, '%r, %d bytes' % (head[:20], got))
+
+
 def hostile(name):
     for seed in range(20):  # random bytes: an answer or a close, never a hang
         s = connect()
@@ -173,16 +248,7 @@ def hostile(name):
         s.close()
     st, _, body, _ = request('/docs/about.txt')
     check(name + '_random_bytes_then_served', st == 200 and body == www('docs/about.txt'), '%d' % st)
-    socks = [connect() for _ in range(12)]  # beyond the limit: 503 or served, then normal
-    for s in socks:
-        s.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
-    codes = []
-    for s in socks:
-        try:
-            codes.append(read_response(s, b'')[0])
-        except Exception:
-            codes.append(0)
-        s.close()
+    codes = storm(CONNECTIONS + 16)  # beyond the limit: 503 or served, then normal
     check(name + '_storm', all(c in (200, 503) for c in codes) and 200 in codes, '%r' % codes)
     half = connect()  # a client that closes its sending side after the request
     half.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\n\r\n')
@@ -202,5 +268,5 @@ def hostile(name):
     check(name + '_served_after', st == 200 and body == www('index.html'), '%d' % st)
 
 
-for fn in (files, statuses, conditions, keep_alive, hostile):
+for fn in (files, statuses, conditions, keep_alive, concurrent, huge_download, hostile):
     test(fn.__name__, fn)

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The web server (examples/webserver) from the host: a disk made from the
-# example's www/ and a 4 MiB random file, the system booted with
+# example's www/ and random files of 1, 4 and 64 MiB, the system booted with
 # 127.0.0.1:PORT forwarded to its port 80, and tests/web/check.py's HTTP
 # checks (files byte for byte, every status, ranges, conditional requests,
-# keep-alive and pipelining, hostile clients). QEMU is killed by its PID.
+# keep-alive and pipelining, 32 connections at once, a 64 MiB download,
+# hostile clients). QEMU is killed by its PID.
 set -u
 source "$(dirname "$0")/../lib.sh"
 export LC_ALL=C.UTF-8
 OUT=$BUILD/tests/web
 mkdir -p "$OUT"
 rm -rf "$OUT/www" && cp -r "$ROOT/examples/webserver/www" "$OUT/www" &&
-    head -c 4194304 /dev/urandom >"$OUT/www/big.bin"
+    head -c 4194304 /dev/urandom >"$OUT/www/big.bin" && head -c 1048576 /dev/urandom >"$OUT/www/mid.bin" &&
+    head -c 67108864 /dev/urandom >"$OUT/www/huge.bin"
 disk=$OUT/www.img
-rm -f "$disk" && mkfs.fat -C -F 32 -s 1 "$disk" 65536 >/dev/null && mcopy -s -i "$disk" "$OUT/www"/* ::/
+rm -f "$disk" && mkfs.fat -C -F 32 -s 1 "$disk" 131072 >/dev/null && mcopy -s -i "$disk" "$OUT/www"/* ::/
 port=$(free_port STREAM)
 log=$OUT/web.log
 : >"$log"

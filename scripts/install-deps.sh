@@ -5,6 +5,7 @@ set -eu
 packages=(make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
           qemu-system-arm gdb-multiarch python3 spin iproute2 dpkg-dev picolibc-aarch64-linux-gnu
           netcat-openbsd  # nc: the README's way to talk to the echo server
+          curl            # the web server tests, and the README's way to upload
           chromium        # renders `pride graph` diagrams in the tool tests
           fdisk dosfstools mtools)  # disk images for the storage tests: sfdisk, mkfs.fat, mcopy
 missing=()

@@ -68,6 +68,13 @@ struct conn {
     uint32_t chunk_len, chunk_sent; /* in the slot */
     unsigned idle;
     char path[PATH_ROOM];
+    /* an upload (PUT): its body gathers in the slot from UPLOAD_DATA on */
+    bool uploading, replacing;
+    uint64_t body_left;     /* body bytes still to come in */
+    uint64_t stored;        /* of the body, written to the file */
+    uint32_t fill, writing; /* body bytes in the slot; of them, in the write in flight */
+    uint32_t credited;      /* of fill, those that came before the body (window given back) */
+    unsigned refusal;       /* the status a failed upload is answered with */
     /* the one file-system command in flight (or waiting for room) */
     bool fs_busy, waiting;
     struct fs_command waiting_cmd;
@@ -209,8 +216,9 @@ static void respond(struct conn *c, struct http_response *r, bool page)
 
 static void respond_error(struct conn *c, unsigned code)
 {
-    struct http_response r = {.code = code, .allow = code == 405 ? "GET, HEAD" : NULL};
-    if (code == 400 || code == 408 || code == 414 || code == 431 || code == 500 || code >= 501)
+    struct http_response r = {.code = code, .allow = code == 405 ? "GET, HEAD, PUT" : NULL};
+    if (code == 400 || code == 408 || code == 411 || code == 413 || code == 414 || code == 417 ||
+        code == 431 || code >= 500)
         c->keep_alive = false; /* the stream may not be trusted any more */
     respond(c, &r, true);
 }
@@ -390,14 +398,236 @@ static void on_stat(struct conn *c, const struct fs_completion *done)
         serve_file(c);
 }
 
+/* ---- storing an upload (PUT) ---- */
+
+#define UPLOAD_DIR "/upload/"
+#define UPLOAD_DATA 4096 /* the body's place in the slot: paths go before it */
+#define TEMP_NAME ".put-" /* and the connection's number: two uploads never share one */
+#ifndef HTTPD_UPLOAD_LIMIT
+#define HTTPD_UPLOAD_LIMIT (16u << 20) /* bytes; make ... UPLOAD_LIMIT=n */
+#endif
+
+static void on_upload_stat(struct conn *c, const struct fs_completion *done);
+static void on_upload_open(struct conn *c, const struct fs_completion *done);
+static void on_upload_write(struct conn *c, const struct fs_completion *done);
+static void on_upload_closed(struct conn *c, const struct fs_completion *done);
+static void on_upload_renamed(struct conn *c, const struct fs_completion *done);
+static void on_failed_closed(struct conn *c, const struct fs_completion *done);
+static void on_failed_removed(struct conn *c, const struct fs_completion *done);
+
+static void upload_dir_made(struct conn *c, const struct fs_completion *done)
+{
+    (void)c, (void)done; /* there already, or a read-only disk: uploads will say */
+}
+
+/* The upload directory, through c's slot before c serves anyone. */
+static void make_upload_dir(struct conn *c)
+{
+    strcpy(c->path, UPLOAD_DIR);
+    c->path[strlen(UPLOAD_DIR) - 1] = 0; /* no trailing '/' */
+    ask_path(c, FS_MKDIR, 0, upload_dir_made);
+}
+
+/* "/upload/<name>": one name, not hidden (TEMP_NAME is), not a directory. */
+static bool upload_target(const struct http_request *r)
+{
+    size_t n = strlen(UPLOAD_DIR);
+    const char *name = r->path + n;
+    return !strncmp(r->path, UPLOAD_DIR, n) && *name && *name != '.' && !strchr(name, '/') &&
+           !r->dir_slash;
+}
+
+/* The upload's temporary path into the slot at `at`; its length. */
+static uint32_t put_temp_path(const struct conn *c, uint32_t at)
+{
+    return (uint32_t)snprintf((char *)c->slot + at, PATH_ROOM, UPLOAD_DIR TEMP_NAME "%u",
+                              (unsigned)(c - conns));
+}
+
+static void refuse_upload(struct conn *c, unsigned code)
+{
+    c->uploading = false;
+    c->keep_alive = false; /* the body is not read */
+    respond_error(c, code);
+}
+
+/* Body bytes into the slot after what is there. */
+static void take_body(struct conn *c, const void *bytes, uint32_t n)
+{
+    memcpy(c->slot + UPLOAD_DATA + c->fill, bytes, n);
+    c->fill += n, c->body_left -= n;
+}
+
+/* A PUT checked: its target, its framing and its size; then the body
+ * that came with the head moved to the slot, and the target looked up. */
+static void start_upload(struct conn *c)
+{
+    const struct http_request *r = &c->req;
+    unsigned refusal = !upload_target(r) ? 403 : r->chunked || !r->has_length ? 411
+                     : r->content_length > HTTPD_UPLOAD_LIMIT ? 413
+                     : slot_bytes < UPLOAD_DATA + TCP_WND ? 503 : 0;
+    if (refusal) {
+        refuse_upload(c, refusal);
+        return;
+    }
+    c->uploading = true, c->refusal = 0;
+    c->body_left = r->content_length, c->stored = c->fill = c->writing = 0;
+    uint32_t early = (uint32_t)(c->in_len < c->body_left ? c->in_len : c->body_left);
+    take_body(c, c->in, early);
+    c->credited = early;
+    memmove(c->in, c->in + early, c->in_len - early);
+    c->in_len -= early;
+    if (r->expect_continue)
+        tcp_write(c->pcb, "HTTP/1.1 100 Continue\r\n\r\n", 25, 0); /* lost: the client sends anyway */
+    strcpy(c->path, r->path);
+    ask_path(c, FS_STAT, 0, on_upload_stat);
+}
+
+static void on_upload_stat(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status == FS_OK && ((const struct fs_stat *)c->slot)->mode == FS_MODE_DIR) {
+        refuse_upload(c, 403);
+        return;
+    }
+    c->replacing = done->status == FS_OK;
+    uint32_t n = put_temp_path(c, 0);
+    ask(c, (struct fs_command){.op = FS_OPEN, .flags = FS_O_WRITE | FS_O_CREATE | FS_O_TRUNCATE,
+                               .count = n},
+        on_upload_open);
+}
+
+/* What a file-system refusal of an upload is told as. */
+static unsigned upload_refusal(uint32_t status)
+{
+    return status == FS_ERR_NO_SPACE ? 507
+         : status == FS_ERR_NAME || status == FS_ERR_INVALID ? 403 : 500;
+}
+
+/* A failed upload: its file closed and removed, then code. */
+static void fail_upload(struct conn *c, unsigned code)
+{
+    c->refusal = code;
+    c->keep_alive = false; /* the rest of the body is not read */
+    if (!c->open) {
+        refuse_upload(c, c->refusal);
+        return;
+    }
+    c->open = false;
+    ask(c, (struct fs_command){.op = FS_CLOSE, .handle = c->handle}, on_failed_closed);
+}
+
+static void on_failed_closed(struct conn *c, const struct fs_completion *done)
+{
+    (void)done;
+    ask(c, (struct fs_command){.op = FS_UNLINK, .count = put_temp_path(c, 0)}, on_failed_removed);
+}
+
+static void on_failed_removed(struct conn *c, const struct fs_completion *done)
+{
+    (void)done;
+    refuse_upload(c, c->refusal);
+}
+
+/* The body in the slot to the file, whole pages while more is to come;
+ * once all of it is there, the file closed. */
+static void store_body(struct conn *c)
+{
+    if (c->fs_busy || !c->open)
+        return; /* the file is still opening, or a write is under way */
+    uint32_t n = c->body_left ? c->fill & ~(uint32_t)(UPLOAD_DATA - 1) : c->fill;
+    if (n) {
+        c->writing = n;
+        ask(c, (struct fs_command){.op = FS_WRITE, .handle = c->handle, .offset = c->stored,
+                                   .data_offset = UPLOAD_DATA, .count = n},
+            on_upload_write);
+    } else if (!c->body_left) {
+        c->open = false;
+        ask(c, (struct fs_command){.op = FS_CLOSE, .handle = c->handle}, on_upload_closed);
+    }
+}
+
+static void on_upload_open(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK) {
+        fail_upload(c, upload_refusal(done->status));
+        return;
+    }
+    c->open = true, c->handle = (uint32_t)done->value;
+    store_body(c);
+}
+
+/* Written: the slot's rest moved up, and the window given back for what
+ * left it (but for the bytes that came with the head, given back then). */
+static void on_upload_write(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK || done->value != c->writing) {
+        fail_upload(c, upload_refusal(done->status == FS_OK ? FS_ERR_IO : done->status));
+        return;
+    }
+    uint32_t n = c->writing, credited = n < c->credited ? n : c->credited;
+    c->stored += n, c->fill -= n, c->writing = 0;
+    memmove(c->slot + UPLOAD_DATA, c->slot + UPLOAD_DATA + n, c->fill);
+    c->credited -= credited;
+    tcp_recved(c->pcb, (u16_t)(n - credited));
+    store_body(c);
+}
+
+/* Closed (its changes committed): the file takes the target's name. */
+static void on_upload_closed(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK) {
+        fail_upload(c, upload_refusal(done->status));
+        return;
+    }
+    uint32_t n = put_temp_path(c, 0), target = (uint32_t)strlen(c->path);
+    memcpy(c->slot + n, c->path, target);
+    ask(c, (struct fs_command){.op = FS_RENAME, .count = n, .count2 = target}, on_upload_renamed);
+}
+
+static void on_upload_renamed(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK) {
+        fail_upload(c, upload_refusal(done->status));
+        return;
+    }
+    c->uploading = false;
+    struct http_response r = {.code = c->replacing ? 204 : 201};
+    respond(c, &r, !c->replacing);
+}
+
+/* A segment of an upload's body (and perhaps the next request after it);
+ * the window is given back only as the body reaches the disk. */
+static err_t take_upload(struct conn *c, struct pbuf *p)
+{
+    uint32_t n = (uint32_t)(p->tot_len < c->body_left ? p->tot_len : c->body_left);
+    if (UPLOAD_DATA + c->fill + n > slot_bytes)
+        return ERR_MEM; /* beyond the window: a peer that ignores it waits */
+    pbuf_copy_partial(p, c->slot + UPLOAD_DATA + c->fill, (u16_t)n, 0);
+    c->fill += n, c->body_left -= n;
+    uint32_t rest = p->tot_len - n, room = (uint32_t)(sizeof(c->in) - c->in_len);
+    if (rest > room)
+        c->keep_alive = false, rest = room; /* more pipelined than is kept: no more after this */
+    pbuf_copy_partial(p, c->in + c->in_len, (u16_t)rest, (u16_t)n);
+    c->in_len += rest;
+    tcp_recved(c->pcb, (u16_t)(p->tot_len - n));
+    pbuf_free(p);
+    c->idle = 0;
+    store_body(c);
+    return ERR_OK;
+}
+
 /* ---- requests ---- */
 
 static void start(struct conn *c)
 {
     c->stage = WORKING;
     c->index_tried = false;
+    if (c->req.method == HTTP_PUT) {
+        start_upload(c);
+        return;
+    }
     if (c->req.method != HTTP_GET && c->req.method != HTTP_HEAD) {
-        respond_error(c, c->req.method == HTTP_PUT ? 501 : 405);
+        respond_error(c, 405);
         return;
     }
     if (c->req.chunked || (c->req.has_length && c->req.content_length))
@@ -441,6 +671,7 @@ static void advance(struct conn *c)
 static void forget(struct conn *c)
 {
     stop_waiting(c);
+    c->uploading = false;
     if (c->open)
         close_handle(c->handle);
     c->open = false;
@@ -473,6 +704,7 @@ static void finish(struct conn *c)
     c->open = false;
     c->chunk_len = c->chunk_sent = 0, c->left = 0;
     c->out_len = c->out_sent = 0;
+    c->uploading = false;
     tcp_output(c->pcb);
     if (!c->keep_alive) {
         drop(c, false);
@@ -495,6 +727,15 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         c->keep_alive = false;
         if (c->stage == READING)
             drop(c, false);
+        else if (c->uploading && c->body_left)
+            fail_upload(c, 400); /* the body will never be whole */
+        return ERR_OK;
+    }
+    if (c->uploading && !c->refusal)
+        return take_upload(c, p);
+    if (!c->keep_alive && c->stage != READING) { /* closing after this response: */
+        tcp_recved(pcb, p->tot_len);              /* nothing more is read */
+        pbuf_free(p);
         return ERR_OK;
     }
     size_t room = sizeof(c->in) - c->in_len;
@@ -598,6 +839,7 @@ static void start_listening(void)
     slot_bytes &= ~(uint32_t)511; /* sector-aligned: the device moves file data straight in */
     for (unsigned i = 0; i < MAX_CONNECTIONS; i++)
         conns[i].slot = data + (uint64_t)i * slot_bytes, conns[i].slot_offset = (uint64_t)i * slot_bytes;
+    make_upload_dir(&conns[0]);
     struct tcp_pcb *tcp = tcp_new();
     tcp_bind(tcp, IP_ADDR_ANY, HTTP_PORT);
     tcp = tcp_listen(tcp);

@@ -1,5 +1,7 @@
 # The HTTP server links lwIP (and picolibc) and the file-system client.
-examples/webserver/httpd_CFLAGS = $(LWIP_CFLAGS)
+# PUT under /upload/ takes bodies up to UPLOAD_LIMIT bytes.
+UPLOAD_LIMIT ?= 16777216
+examples/webserver/httpd_CFLAGS = $(LWIP_CFLAGS) -DHTTPD_UPLOAD_LIMIT=$(UPLOAD_LIMIT)
 examples/webserver/httpd_LIBS   = $(LWIP_LIBS)
 # make run SYSTEM=webserver: the site's disk made from www/ (or WWW=dir),
 # and 127.0.0.1:8080 (only) forwarded to the server's port 80.

@@ -300,6 +300,8 @@ static unsigned take_field(const char *name, size_t nn, const char *v, size_t vn
         keep_etag(v, vn, r);
     else if (same_text(name, nn, "if-modified-since"))
         r->has_if_modified_since = http_parse_date(v, vn, &r->if_modified_since);
+    else if (same_text(name, nn, "expect"))
+        return (r->expect_continue = same_text(v, vn, "100-continue")) ? 200 : 417;
     return 200;
 }
 
@@ -340,6 +342,7 @@ static void clear(struct http_request *r)
     r->method = HTTP_OTHER;
     r->minor = 1;
     r->keep_alive = r->dir_slash = r->has_length = r->chunked = r->has_range = false;
+    r->expect_continue = false;
     r->range_suffix = r->has_if_modified_since = false;
     r->content_length = r->range_first = r->range_last = r->if_modified_since = 0;
     r->path[0] = '/', r->path[1] = 0;

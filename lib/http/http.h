@@ -36,6 +36,7 @@ struct http_request {
     bool has_length;
     uint64_t content_length;
     bool chunked;        /* Transfer-Encoding: chunked (the body's framing) */
+    bool expect_continue; /* Expect: 100-continue (any other expectation: 417) */
     bool has_range;      /* a single "bytes=" range; otherwise the whole */
     bool range_suffix;   /* "bytes=-N": the last range_last bytes */
     uint64_t range_first, range_last; /* range_last UINT64_MAX: to the end */
@@ -47,7 +48,7 @@ struct http_request {
 enum http_parse {
     HTTP_INCOMPLETE, /* the head has not ended yet: read more (within the limits) */
     HTTP_COMPLETE,   /* *out filled; *head_bytes of the input were the head */
-    HTTP_BAD,        /* *status says why: 400, 414, 431, 501 or 505 */
+    HTTP_BAD,        /* *status says why: 400, 414, 417, 431, 501 or 505 */
 };
 
 /* Parses the head of one request from the len bytes at in. */

@@ -114,10 +114,10 @@ const char *http_reason(unsigned code)
         {301, "Moved Permanently"}, {304, "Not Modified"}, {400, "Bad Request"},
         {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"},
         {408, "Request Timeout"}, {411, "Length Required"}, {413, "Content Too Large"},
-        {414, "URI Too Long"}, {416, "Range Not Satisfiable"},
+        {414, "URI Too Long"}, {416, "Range Not Satisfiable"}, {417, "Expectation Failed"},
         {431, "Request Header Fields Too Large"}, {500, "Internal Server Error"},
         {501, "Not Implemented"}, {503, "Service Unavailable"},
-        {505, "HTTP Version Not Supported"},
+        {505, "HTTP Version Not Supported"}, {507, "Insufficient Storage"},
     };
     for (unsigned i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
         if (reasons[i].code == code)

@@ -187,6 +187,11 @@ static void test_fields(void)
     CHECK(parse("GET / HTTP/1.1\r\nhost: a\r\nIF-MODIFIED-SINCE: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n") ==
               HTTP_COMPLETE &&
           req.has_if_modified_since && req.if_modified_since == 784111777);
+    CHECK(parse("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\n\r\n") == HTTP_COMPLETE &&
+          req.expect_continue);
+    CHECK(parse("PUT / HTTP/1.1\r\nHost: a\r\n\r\n") == HTTP_COMPLETE && !req.expect_continue);
+    CHECK(parse("PUT / HTTP/1.1\r\nHost: a\r\nExpect: coffee\r\n\r\n") == HTTP_BAD &&
+          status == 417);
 }
 
 static bool range(const char *spec, uint64_t size, uint64_t *first, uint64_t *count)
@@ -287,8 +292,8 @@ static void test_mutants_stay_safe(void)
         CHECK(p != HTTP_COMPLETE || (path_sane(req.path) && head <= n));
         if (p == HTTP_COMPLETE && !path_sane(req.path))
             printf("  unsafe path %s\n", req.path);
-        CHECK(p != HTTP_BAD || status == 400 || status == 414 || status == 431 || status == 501 ||
-              status == 505);
+        CHECK(p != HTTP_BAD || status == 400 || status == 414 || status == 417 || status == 431 ||
+              status == 501 || status == 505);
     }
 }
 

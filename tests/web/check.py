@@ -110,7 +110,7 @@ def statuses(name):
         check(name + '_404' + target.replace('/', '_').replace('.', '_'), st == code and b'404' in body,
               '%d' % st)
     st, h, body, _ = request('/', 'DELETE')
-    check(name + '_405_allow', st == 405 and h.get('allow') == 'GET, HEAD', '%d %r' % (st, h))
+    check(name + '_405_allow', st == 405 and h.get('allow') == 'GET, HEAD, PUT', '%d %r' % (st, h))
     for target in ['/../etc/passwd', '/%2e%2e/x', '/docs/%2e%2e/%2e%2e/x', '/a%00b', '/%2fetc', '/a\\b']:
         st, h, body, _ = request(target)
         check(name + '_traversal_' + target.encode().hex()[:16], st in (400, 404) and st != 200, '%d' % st)
@@ -235,6 +235,75 @@ def huge_download(name):
           digest.hexdigest() == want, '%r, %d bytes' % (head[:20], got))
 
 
+UPLOAD_LIMIT = 16 << 20
+
+
+def put(target, body, headers=()):
+    return request(None, raw=('PUT %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n%s'
+                              'Connection: close\r\n\r\n' %
+                              (target, len(body), ''.join(h + '\r\n' for h in headers))).encode()
+                   + body)
+
+
+def uploads(name):
+    first, second = os.urandom(300000), os.urandom(5000)
+    st, *_ = put('/upload/new.bin', first)
+    got = request('/upload/new.bin')
+    check(name + '_created', st == 201 and got[0] == 200 and got[2] == first, '%d, %d' % (st, got[0]))
+    st, *_ = put('/upload/new.bin', second)
+    got = request('/upload/new.bin')
+    check(name + '_replaced', st == 204 and got[2] == second, '%d, %d bytes' % (st, len(got[2])))
+    st, *_ = put('/upload/empty', b'')
+    check(name + '_empty', st == 201 and request('/upload/empty')[2] == b'', '%d' % st)
+    codes = [put(t, b'x')[0] for t in ('/index.html', '/upload/', '/upload/.put-0', '/upload/a/b')]
+    check(name + '_403_outside', codes == [403] * 4, '%r' % codes)
+    check(name + '_index_untouched', request('/')[2] == www('index.html'))
+    st, *_ = request(None, raw=b'PUT /upload/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked'
+                     b'\r\n\r\n1\r\nx\r\n0\r\n\r\n')
+    check(name + '_411_chunked', st == 411, '%d' % st)
+    st, *_ = request(None, raw=b'PUT /upload/big HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n'
+                     % (UPLOAD_LIMIT + 1))
+    check(name + '_413_over_limit', st == 413 and request('/upload/big')[0] == 404, '%d' % st)
+    st, *_ = request(None, raw=b'PUT /upload/e HTTP/1.1\r\nHost: x\r\nExpect: coffee\r\n'
+                     b'Content-Length: 1\r\n\r\nx')
+    check(name + '_417', st == 417, '%d' % st)
+    continued(name)
+    interrupted(name, second)
+
+
+def continued(name):
+    """Expect: 100-continue, the body after the interim answer, and a GET
+    on the same connection."""
+    body = os.urandom(70000)
+    s = connect()
+    try:
+        s.sendall(b'PUT /upload/cont HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n'
+                  b'Content-Length: %d\r\n\r\n' % len(body))
+        interim = s.recv(25)
+        s.sendall(body + b'GET /upload/cont HTTP/1.1\r\nHost: x\r\n\r\n')
+        st, _, _, rest = read_response(s, b'')
+        st2, _, got, _ = read_response(s, rest)
+    finally:
+        s.close()
+    check(name + '_100_continue', interim == b'HTTP/1.1 100 Continue\r\n\r\n' and st == 201 and
+          st2 == 200 and got == body, '%r %d' % (interim, st))
+
+
+def interrupted(name, current):
+    """A body cut short: the target keeps what it had, no trace is served."""
+    s = connect()
+    s.sendall(b'PUT /upload/new.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n' +
+              b'y' * 40000)
+    s.shutdown(socket.SHUT_WR)
+    try:
+        st = read_response(s, b'')[0]
+    except (ConnectionError, TimeoutError):
+        st = 0
+    s.close()
+    st2, _, got, _ = request('/upload/new.bin')
+    check(name + '_cut_short', st in (0, 400) and st2 == 200 and got == current, '%d, %d' % (st, st2))
+
+
 def hostile(name):
     for seed in range(20):  # random bytes: an answer or a close, never a hang
         s = connect()
@@ -268,5 +337,5 @@ def hostile(name):
     check(name + '_served_after', st == 200 and body == www('index.html'), '%d' % st)
 
 
-for fn in (files, statuses, conditions, keep_alive, concurrent, huge_download, hostile):
+for fn in (files, statuses, conditions, keep_alive, uploads, concurrent, huge_download, hostile):
     test(fn.__name__, fn)

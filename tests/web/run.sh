@@ -27,6 +27,15 @@ pid=$!
 for ((i = 0; i < 200; i++)); do grep -q "serving http" "$log" && break; sleep 0.1; done
 if grep -q "serving http" "$log"; then
     timeout 300 python3 "$ROOT/tests/web/check.py" "$port" "$OUT/www" || true
+    # the way the README updates a site: curl -T, then the file served back
+    up=$OUT/curl-upload.bin
+    head -c 1500000 /dev/urandom >"$up"
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 -T "$up" "http://127.0.0.1:$port/upload/curl.bin")
+    if [ "$code" = 201 ] && curl -s --max-time 60 "http://127.0.0.1:$port/upload/curl.bin" | cmp -s - "$up"; then
+        pass web_curl_put_then_get
+    else
+        fail web_curl_put_then_get "PUT answered $code, or the file came back different"
+    fi
     grep -qE "pride: fault|overflowed|corrupt" "$log" && fail web_no_fault "$(grep -m1 -E 'pride: fault|overflowed|corrupt' "$log")" ||
         pass web_no_fault
 else

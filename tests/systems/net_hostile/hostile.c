@@ -22,7 +22,7 @@
 #define NET_RX NET_CLIENT_RX_CH
 #define NET_TX NET_CLIENT_TX_CH
 #define TICK_NS 10000000ull   /* 10 ms */
-#define TICKS_PER_REPORT 100  /* say how far the attack got once a second */
+#define TICKS_PER_REPORT 25   /* say how far the attack got four times a second */
 #define NOT_A_REQUEST 0       /* timer/protocol.h numbers its requests from 1 */
 #define BUFFER(n) ((uint64_t)(n) * NET_BUFFER_SIZE)
 #define REGION_SIZE BUFFER(128) /* client_buffers in net_hostile.system (init checks) */

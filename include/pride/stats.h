@@ -1,11 +1,12 @@
 /*
  * Statistics: one protected call that every driver, virtualiser and copier
- * answers (network clients and the timer driver too), so that one reader
- * can ask each PD it has a pp channel to what went through it and what went
- * wrong there. The question is label PRIDE_STATS_LABEL with no message
- * words; the answer is the same label with the record (struct pride_stats,
- * in field order) and then the PD's name. A PD keeps its counters in one
- * struct pride_stats and answers from protected() with pride_stats_reply().
+ * answers (network clients, the timer driver and the FAT server too), so
+ * that one reader can ask each PD it has a pp channel to what went through
+ * it and what went wrong there. The question is label PRIDE_STATS_LABEL
+ * with no message words; the answer is the same label with the record
+ * (struct pride_stats, in field order) and then the PD's name. A PD keeps
+ * its counters in one struct pride_stats and answers from protected() with
+ * pride_stats_reply().
  *
  * A reader prints one line per PD with pride_stats_report():
  *     stats: net_virt_tx frames=123 drops=0 bad_desc=0 bad_idx=0

@@ -206,4 +206,7 @@ void lower_blk(struct lowering *L, const struct xml_node *n)
     if (b.stats)
         lower_stats(L, &b);
     lower_config(L, b.driver, "blk_driver_config", &d, sizeof(d));
+    lower_note_stats(L, b.driver, BLK_DRIVER_STATS_CH);
+    if (b.virt)
+        lower_note_stats(L, b.virt, BLK_VIRT_STATS_CH);
 }

@@ -183,6 +183,10 @@ const struct xml_node *lower_root(const struct lowering *L);
 /* A region one class placed for another, at 'offset' in its owner's data. */
 void lower_note_placed(struct lowering *L, const char *region, uint64_t offset);
 bool lower_placed(const struct lowering *L, const char *region, uint64_t *offset);
+/* Each class notes every PD it gives a role that answers the statistics
+ * query (pride/stats.h), and the channel it answers on, for <stats>. */
+void lower_note_stats(struct lowering *L, const struct xml_node *pd, unsigned ch);
+bool lower_stats_channel(const struct lowering *L, const struct xml_node *pd, unsigned *ch);
 
 /* ---- system.c: the validated model ---- */
 

@@ -5,8 +5,10 @@
  * channels, IRQs and config structs through the builders here; the
  * generated elements take the subsystem element's place (regions and
  * channels) or go to the end of their PD (maps, IRQs, configs), and carry
- * its line, so every later error points at it. `pride lower` prints the
- * result: a plain file that builds the same image.
+ * its line, so every later error points at it. Each class also notes the
+ * PDs it made that answer the statistics query, for <stats> (stats.c),
+ * lowered last. `pride lower` prints the result: a plain file that builds
+ * the same image.
  *
  * Lowered maps go to a range of each PD's address space of their own,
  * above anything a hand-written map or a program normally uses.
@@ -102,13 +104,18 @@ static struct xml_node *find_pd_in(struct xml_node *n, const char *name)
     return NULL;
 }
 
+struct xml_node *lower_find_pd(const struct lowering *L, const char *name)
+{
+    return find_pd_in(L->root, name);
+}
+
 struct xml_node *lower_pd(struct lowering *L, const struct xml_node *sub, const char *role,
                           bool need)
 {
     const char *name = str_attr(sub, role, need);
     if (!name)
         return NULL;
-    struct xml_node *pd = find_pd_in(L->root, name);
+    struct xml_node *pd = lower_find_pd(L, name);
     if (!pd)
         fail_at(attr_line(sub, role), "<%s> names PD '%s' as its %s, but there is no such "
                 "protection domain", sub->name, name, role);
@@ -339,8 +346,8 @@ bool lower_stats_channel(const struct lowering *L, const struct xml_node *pd, un
 
 /* Classes are lowered in rounds, each round's elements in document order:
  * <fs> after the others, since its server's <blk> places the shared
- * region (fs.c). */
-#define ROUNDS 2
+ * region (fs.c); <stats> after every class has noted who answers it. */
+#define ROUNDS 3
 static const struct {
     const char *name;
     void (*lower)(struct lowering *L, const struct xml_node *sub);
@@ -352,6 +359,7 @@ static const struct {
     {"blk", lower_blk, 0},
     {"rtc", lower_rtc, 0},
     {"fs", lower_fs, 1},
+    {"stats", lower_stats, 2},
 };
 
 static void lower_round(struct lowering *L, unsigned round)

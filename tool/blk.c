@@ -174,7 +174,7 @@ static void lower_direct(struct lowering *L, const struct blk *b, struct blk_dri
 
 /* The reader's calls to the driver and virtualiser; each client may ask
  * it to report. */
-static void lower_stats(struct lowering *L, const struct blk *b)
+static void lower_reader(struct lowering *L, const struct blk *b)
 {
     lower_channel(L, b->stats, BLK_READER_DRIVER_CH, true, b->driver, BLK_DRIVER_STATS_CH);
     if (b->virt)
@@ -204,6 +204,9 @@ void lower_blk(struct lowering *L, const struct xml_node *n)
     else
         lower_direct(L, &b, &d);
     if (b.stats)
-        lower_stats(L, &b);
+        lower_reader(L, &b);
     lower_config(L, b.driver, "blk_driver_config", &d, sizeof(d));
+    lower_note_stats(L, b.driver, BLK_DRIVER_STATS_CH);
+    if (b.virt)
+        lower_note_stats(L, b.virt, BLK_VIRT_STATS_CH);
 }

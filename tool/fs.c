@@ -87,4 +87,5 @@ void lower_fs(struct lowering *L, const struct xml_node *n)
     lower_channel(L, server, FS_CH, false, client, FS_CH);
     lower_config(L, server, "fs_server_config", &s, sizeof(s));
     lower_config(L, client, "fs_client_config", &c, sizeof(c));
+    lower_note_stats(L, server, FS_SERVER_STATS_CH);
 }

@@ -5,8 +5,10 @@
  * channels, IRQs and config structs through the builders here; the
  * generated elements take the subsystem element's place (regions and
  * channels) or go to the end of their PD (maps, IRQs, configs), and carry
- * its line, so every later error points at it. `pride lower` prints the
- * result: a plain file that builds the same image.
+ * its line, so every later error points at it. Each class also notes the
+ * PDs it made that answer the statistics query, for <stats> (stats.c),
+ * lowered last. `pride lower` prints the result: a plain file that builds
+ * the same image.
  *
  * Lowered maps go to a range of each PD's address space of their own,
  * above anything a hand-written map or a program normally uses.
@@ -33,6 +35,9 @@ struct lowering {
     /* regions one class placed for another's use, and where */
     struct { const char *name; uint64_t offset; } placed[PRIDE_MAX_PDS];
     size_t nplaced;
+    /* PDs that answer the statistics query, and the channel they answer on */
+    struct { const struct xml_node *pd; unsigned ch; } answers[PRIDE_MAX_PDS];
+    size_t nanswers;
 };
 
 /* ---- tree building ---- */
@@ -99,13 +104,18 @@ static struct xml_node *find_pd_in(struct xml_node *n, const char *name)
     return NULL;
 }
 
+struct xml_node *lower_find_pd(const struct lowering *L, const char *name)
+{
+    return find_pd_in(L->root, name);
+}
+
 struct xml_node *lower_pd(struct lowering *L, const struct xml_node *sub, const char *role,
                           bool need)
 {
     const char *name = str_attr(sub, role, need);
     if (!name)
         return NULL;
-    struct xml_node *pd = find_pd_in(L->root, name);
+    struct xml_node *pd = lower_find_pd(L, name);
     if (!pd)
         fail_at(attr_line(sub, role), "<%s> names PD '%s' as its %s, but there is no such "
                 "protection domain", sub->name, name, role);
@@ -311,29 +321,56 @@ bool lower_placed(const struct lowering *L, const char *region, uint64_t *offset
     return false;
 }
 
+void lower_note_stats(struct lowering *L, const struct xml_node *pd, unsigned ch)
+{
+    unsigned known;
+    if (lower_stats_channel(L, pd, &known))
+        return; /* one channel per PD: its first role's */
+    if (L->nanswers == PRIDE_MAX_PDS)
+        fail_at(lower_line(L), "more than %d protection domains", PRIDE_MAX_PDS);
+    L->answers[L->nanswers].pd = pd;
+    L->answers[L->nanswers++].ch = ch;
+}
+
+bool lower_stats_channel(const struct lowering *L, const struct xml_node *pd, unsigned *ch)
+{
+    for (size_t i = 0; i < L->nanswers; i++)
+        if (L->answers[i].pd == pd) {
+            *ch = L->answers[i].ch;
+            return true;
+        }
+    return false;
+}
+
 /* ---- the subsystems ---- */
 
+/* Classes are lowered in rounds, each round's elements in document order:
+ * <fs> after the others, since its server's <blk> places the shared
+ * region (fs.c); <stats> after every class has noted who answers it. */
+#define ROUNDS 3
 static const struct {
     const char *name;
     void (*lower)(struct lowering *L, const struct xml_node *sub);
+    unsigned round;
 } classes[] = {
-    {"net", lower_net},
-    {"serial", lower_serial},
-    {"timer", lower_timer},
-    {"blk", lower_blk},
-    {"rtc", lower_rtc},
-    {"fs", lower_fs},
+    {"net", lower_net, 0},
+    {"serial", lower_serial, 0},
+    {"timer", lower_timer, 0},
+    {"blk", lower_blk, 0},
+    {"rtc", lower_rtc, 0},
+    {"fs", lower_fs, 1},
+    {"stats", lower_stats, 2},
 };
 
-/* Lowers the subsystem elements of classes [first, end) of the table. */
-static void lower_pass(struct lowering *L, size_t first, size_t end)
+static void lower_round(struct lowering *L, unsigned round)
 {
+    size_t count = sizeof(classes) / sizeof(classes[0]);
     for (struct xml_node **link = &L->root->children; *link;) {
         struct xml_node *sub = *link;
-        size_t c = first;
-        while (c < end && strcmp(classes[c].name, sub->name))
+        size_t c = 0;
+        while (c < count && strcmp(classes[c].name, sub->name))
             c++;
-        if (c == end) {
+        if (c == count || classes[c].round != round) {
             link = &sub->next;
             continue;
         }
@@ -345,12 +382,10 @@ static void lower_pass(struct lowering *L, size_t first, size_t end)
     }
 }
 
-/* <fs> last: its server's <blk> places the shared region (fs.c). */
 void lower_system(struct xml_node *root)
 {
     static struct lowering L;
-    size_t classes_count = sizeof(classes) / sizeof(classes[0]);
     L = (struct lowering){.root = root};
-    lower_pass(&L, 0, classes_count - 1);
-    lower_pass(&L, classes_count - 1, classes_count);
+    for (unsigned round = 0; round < ROUNDS; round++)
+        lower_round(&L, round);
 }

@@ -294,6 +294,7 @@ static void lower_copied_client(struct lowering *L, const struct net *net, unsig
     lower_channel(L, net->virt_tx, NET_VIRT_FIRST_CLIENT_CH + i, false, c->pd, NET_CLIENT_TX_CH);
     lower_config(L, c->copier, "net_copier_config", &cp, sizeof(cp));
     lower_config(L, c->pd, "net_client_config", &cc, sizeof(cc));
+    lower_note_stats(L, c->copier, NET_STATS_CH);
 }
 
 /* Channels by role (net/holdings.h), and what the accounting must know. */
@@ -333,6 +334,8 @@ static void lower_virtualisers(struct lowering *L, const struct net *net, const 
         lower_copied_client(L, net, i, &vrx, &vtx);
     lower_config(L, net->virt_rx, "net_virt_rx_config", &vrx, sizeof(vrx));
     lower_config(L, net->virt_tx, "net_virt_tx_config", &vtx, sizeof(vtx));
+    lower_note_stats(L, net->virt_rx, NET_STATS_CH);
+    lower_note_stats(L, net->virt_tx, NET_STATS_CH);
     if (net->accounting)
         lower_accounting(L, net);
 }
@@ -355,4 +358,5 @@ void lower_net(struct lowering *L, const struct xml_node *n)
     else
         lower_direct_client(L, &net, q);
     lower_config(L, net.driver, "net_driver_config", &d, sizeof(d));
+    lower_note_stats(L, net.driver, NET_DRIVER_STATS_CH);
 }

@@ -107,4 +107,7 @@ void lower_serial(struct lowering *L, const struct xml_node *n)
     lower_config(L, s.driver, "serial_driver_config", &d, sizeof(d));
     lower_config(L, s.virt_tx, "serial_virt_tx_config", &tx, sizeof(tx));
     lower_config(L, s.virt_rx, "serial_virt_rx_config", &rx, sizeof(rx));
+    lower_note_stats(L, s.driver, SERIAL_DRIVER_STATS_CH);
+    lower_note_stats(L, s.virt_tx, SERIAL_STATS_CH);
+    lower_note_stats(L, s.virt_rx, SERIAL_STATS_CH);
 }

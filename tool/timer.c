@@ -3,7 +3,8 @@
  * clients. Lowers to the driver's IRQ (the virtual timer) and a channel
  * per client, which the client calls (timer/protocol.h): client i is the
  * driver's channel 1 + i, and the client's end is TIMER_CLIENT_CH unless
- * its <client> gives an id.
+ * its <client> gives an id. The driver answers a <stats> reader on
+ * TIMER_STATS_CH.
  */
 #include "tool.h"
 #include "timer/protocol.h"
@@ -18,6 +19,7 @@ void lower_timer(struct lowering *L, const struct xml_node *n)
     struct xml_node *driver = lower_pd(L, n, "driver", true);
     pds[npds++] = driver;
     lower_irq(L, driver, PLAT_VTIMER_INTID, TIMER_IRQ_CHANNEL);
+    lower_note_stats(L, driver, TIMER_STATS_CH);
     for (const struct xml_node *c = n->children; c; c = c->next) {
         lower_check_client(L, c, client_attrs, (unsigned)npds - 1, TIMER_MAX_CLIENTS);
         struct xml_node *client = lower_pd(L, c, "pd", true);

@@ -133,6 +133,8 @@ struct lowering;
  * attribute is absent and optional). */
 struct xml_node *lower_pd(struct lowering *L, const struct xml_node *sub, const char *role,
                           bool need);
+/* The <protection_domain> called 'name', or NULL. */
+struct xml_node *lower_find_pd(const struct lowering *L, const char *name);
 unsigned lower_priority(const struct xml_node *pd);
 const char *lower_pd_name(const struct xml_node *pd);
 /* "<class>_<pd>_<what>": the name of a region the class makes for pd. */
@@ -167,13 +169,14 @@ void lower_check_roles(const struct lowering *L, const struct xml_node *const *p
 void lower_check_above(const struct lowering *L, int line, const struct xml_node *near,
                        const char *near_role, const struct xml_node *far, const char *far_role);
 
-/* net.c, serial.c, timer.c, blk.c, rtc.c */
+/* net.c, serial.c, timer.c, blk.c, rtc.c, fs.c, stats.c */
 void lower_net(struct lowering *L, const struct xml_node *net);
 void lower_serial(struct lowering *L, const struct xml_node *serial);
 void lower_timer(struct lowering *L, const struct xml_node *timer);
 void lower_blk(struct lowering *L, const struct xml_node *blk);
 void lower_rtc(struct lowering *L, const struct xml_node *rtc);
 void lower_fs(struct lowering *L, const struct xml_node *fs);
+void lower_stats(struct lowering *L, const struct xml_node *stats);
 /* The data region an <fs> element shares with the client of 'server', if
  * there is one: its name and size (0 if none). <blk> places it in the DMA
  * window right after the server's block data region (fs.c). */
@@ -183,6 +186,10 @@ const struct xml_node *lower_root(const struct lowering *L);
 /* A region one class placed for another, at 'offset' in its owner's data. */
 void lower_note_placed(struct lowering *L, const char *region, uint64_t offset);
 bool lower_placed(const struct lowering *L, const char *region, uint64_t *offset);
+/* Each class notes every PD it gives a role that answers the statistics
+ * query (pride/stats.h), and the channel it answers on, for <stats>. */
+void lower_note_stats(struct lowering *L, const struct xml_node *pd, unsigned ch);
+bool lower_stats_channel(const struct lowering *L, const struct xml_node *pd, unsigned *ch);
 
 /* ---- system.c: the validated model ---- */
 

@@ -18,13 +18,19 @@
  * before they are looked at). Open files cannot be removed or renamed
  * (FS_ERR_BUSY): FAT has no inodes to keep them alive by.
  *
- * Channels: FS_CH the client (fs/config.h), BLK_CLIENT_CH the block
- * driver or virtualiser (blk/config.h), and the RTC's (rtc/client.h).
+ * Protected calls report its statistics (pride/stats.h: commands
+ * answered; bad descriptors are commands refused by fs_command_check and
+ * device responses that answer nothing asked; impossible queue indices).
+ *
+ * Channels: FS_CH the client and FS_SERVER_STATS_CH a statistics reader
+ * (fs/config.h), BLK_CLIENT_CH the block driver or virtualiser
+ * (blk/config.h), and the RTC's (rtc/client.h).
  */
 #include <stddef.h>
 #include <string.h>
 #include <microkit.h>
 #include <pride_debug.h>
+#include <pride/stats.h>
 #include <blk/config.h>
 #include <blk/queue.h>
 #include <fs/config.h>
@@ -55,6 +61,7 @@ static struct ring_producer blk_requests;
 static struct ring_consumer blk_responses;
 static uint8_t *client_data, *blk_data;
 static bool broken; /* a queue was corrupt, or the config wrong: serve nothing more */
+static struct pride_stats stats = {.unit = PRIDE_STATS_REQUESTS};
 
 /* A device request in flight, by its id. */
 struct io {
@@ -159,14 +166,19 @@ static void collect_responses(void)
     int got;
     while ((got = blk_response_take(&blk_responses, &r)) == 1) {
         struct io *io = r.id < BLK_QUEUE_CAPACITY ? in_flight[r.id] : NULL;
-        if (!io)
-            continue; /* not ours: dropped */
+        if (!io) {
+            stats.bad_desc++; /* answers nothing we asked: dropped */
+            continue;
+        }
         in_flight[r.id] = NULL;
         io->failed |= r.status != BLK_OK;
         io->pending--;
         wakeups++;
     }
-    broken |= got < 0;
+    if (got < 0) {
+        stats.bad_idx++;
+        broken = true;
+    }
 }
 
 /* ---- the sector cache ---- */
@@ -657,13 +669,19 @@ static enum fs_status run_command(const struct fs_command *c, uint64_t *value, u
 
 /* ---- workers and the event loop ---- */
 
+static void complete(const struct fs_completion *done)
+{
+    if (!fs_completion_put(&completions, done))
+        stats.bad_idx++; /* room was checked: the client broke its index */
+}
+
 static void worker_main(void *arg)
 {
     struct worker *w = arg;
     for (;;) {
         struct fs_completion done = {w->cmd.id, FS_OK, 0, 0};
         done.status = run_command(&w->cmd, &done.value, &done.value2);
-        fs_completion_put(&completions, &done); /* room: see take_commands */
+        complete(&done); /* room: see take_commands */
         w->busy = false;
         wakeups++;
         wait_event();
@@ -695,7 +713,8 @@ static void start(const struct fs_command *c)
     enum fs_status st = fs_command_check(c, fs->data_size);
     if (st != FS_OK) {
         struct fs_completion bad = {c->id, st, 0, 0};
-        fs_completion_put(&completions, &bad);
+        stats.bad_desc++;
+        complete(&bad);
         return;
     }
     struct worker *w = &workers[0];
@@ -710,8 +729,11 @@ static void start(const struct fs_command *c)
  * has room for its answer and every running worker's. */
 static bool may_take(void)
 {
-    if (ring_producer_space(&completions) > (int64_t)busy_workers())
+    int64_t space = ring_producer_space(&completions);
+    if (space > (int64_t)busy_workers())
         return busy_workers() < FS_WORKERS;
+    if (space < 0)
+        stats.bad_idx++; /* the client's head is impossible: it never makes room */
     ring_producer_request_signal(&completions); /* the client tells us when it made room */
     return false;
 }
@@ -721,8 +743,10 @@ static void take_commands(void)
     struct fs_command c;
     while (!broken && may_take()) {
         int got = fs_command_take(&commands, &c);
-        if (got < 0)
+        if (got < 0) {
+            stats.bad_idx++;
             broken = true;
+        }
         if (got <= 0)
             break;
         start(&c);
@@ -788,4 +812,11 @@ void notified(microkit_channel ch)
         microkit_deferred_notify(FS_CH);
     if (broken)
         microkit_dbg_puts("fs_fat: a queue is corrupt: stopped\n");
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    stats.passed = completions.tail; /* one completion published per command answered */
+    return pride_stats_answer(msginfo, &stats);
 }

@@ -5,9 +5,10 @@
  * region. The server is also a client of a <blk> element (its partition)
  * and of an <rtc> (timestamps), through their own configs.
  *
- * Channel: FS_CH at both ends (after the timer's 0, a network client's
+ * Channels: FS_CH at both ends (after the timer's 0, a network client's
  * 1..3, a serial client's 4..6, a block client's 7, the RTC's 8 and the
- * block statistics report's 9).
+ * block statistics report's 9); the server answers a statistics reader
+ * (pride/stats.h) on FS_SERVER_STATS_CH.
  */
 #ifndef FS_CONFIG_H
 #define FS_CONFIG_H
@@ -19,6 +20,7 @@
 #define FS_SERVER_MAGIC 0x46535653u /* "FSVS" */
 #define FS_CLIENT_MAGIC 0x4653434cu /* "FSCL" */
 #define FS_CH 10
+#define FS_SERVER_STATS_CH 11
 #define FS_MAX_DATA_SIZE 0x1000000 /* the shared data region: 16 MiB at most */
 
 #define FS_NOT_IN_BLOCK_DATA UINT64_MAX

@@ -11,8 +11,9 @@
  * name the file offset themselves (the client keeps positions); WRITE
  * with FS_WRITE_APPEND writes at the end and says where that was.
  * Everything a client writes is checked (fs_command_check) before it is
- * followed: a bad command gets FS_ERR_BAD_REQUEST (or FS_ERR_NAME) and
- * nothing else happens.
+ * followed: a bad command gets FS_ERR_BAD_REQUEST (or FS_ERR_NAME), the
+ * server counts it (its statistics, pride/stats.h), and nothing else
+ * happens.
  * Plain C11: builds for the host (tests) and AArch64.
  */
 #ifndef FS_PROTOCOL_H

@@ -1,13 +1,16 @@
 /*
  * Statistics: one protected call that every driver, virtualiser and copier
- * answers (network clients and the timer driver too), so that one reader
- * can ask each PD it has a pp channel to what went through it and what went
- * wrong there. The question is label PRIDE_STATS_LABEL with no message
- * words; the answer is the same label with the record (struct pride_stats,
- * in field order) and then the PD's name. A PD keeps its counters in one
- * struct pride_stats and answers from protected() with pride_stats_reply().
+ * answers (network clients, the timer driver and the FAT server too), so
+ * that one reader can ask each PD it has a pp channel to what went through
+ * it and what went wrong there. The question is label PRIDE_STATS_LABEL
+ * with no message words; the answer is the same label with the record
+ * (struct pride_stats, in field order) and then the PD's name. A PD keeps
+ * its counters in one struct pride_stats and answers from protected() with
+ * pride_stats_reply().
  *
- * A reader prints one line per PD with pride_stats_report():
+ * A reader prints one line per PD with pride_stats_report(), or, if a
+ * <stats> element (docs/tool.md) lists the PDs it asks, one for each of
+ * them with pride_stats_report_all():
  *     stats: net_virt_tx frames=123 drops=0 bad_desc=0 bad_idx=0
  * The line says only what the PD claims: a hostile PD may answer anything,
  * but its name is shown only in letters, digits, '_' and '-', so it cannot
@@ -22,9 +25,11 @@
 #define PRIDE_STATS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <microkit.h>
 #include <pride_debug.h>
+#include <pride/stats_reader.h>
 
 #define PRIDE_STATS_LABEL 0x5354 /* "ST" */
 
@@ -163,6 +168,35 @@ static inline void pride_stats_report(microkit_channel ch, char name[PRIDE_STATS
     microkit_dbg_puts("stats: channel ");
     pride_dbg_put_dec(ch);
     microkit_dbg_puts(" did not answer\n");
+}
+
+/* ---- reading the PDs of a <stats> element (pride/stats_reader.h) ---- */
+
+/* What pride_stats_read_all hands on for the index-th PD listed: its
+ * name and record, or "" and NULL if it did not answer in kind. */
+typedef void pride_stats_visit(void *ctx, unsigned index, const char *name,
+                               const struct pride_stats *s);
+
+/* Asks every PD the reader's <stats> element lists, in its order; config
+ * is the reader's stats_reader_config, through pride_config(). */
+static inline void pride_stats_read_all(const struct stats_reader_config *config,
+                                        pride_stats_visit *visit, void *ctx)
+{
+    for (uint32_t i = 0; i < config->count; i++) {
+        struct pride_stats s;
+        char name[PRIDE_STATS_NAME_SIZE] = "";
+        bool answered = pride_stats_ask((microkit_channel)(config->first_channel + i), &s, name);
+        visit(ctx, i, name, answered ? &s : NULL);
+    }
+}
+
+/* The same, printing each PD's line (pride_stats_report). */
+static inline void pride_stats_report_all(const struct stats_reader_config *config)
+{
+    for (uint32_t i = 0; i < config->count; i++) {
+        char name[PRIDE_STATS_NAME_SIZE];
+        pride_stats_report((microkit_channel)(config->first_channel + i), name);
+    }
 }
 
 #endif

@@ -14,6 +14,9 @@
 #define TIMER_IRQ_CHANNEL 0
 #define TIMER_FIRST_CLIENT_CHANNEL 1
 #define TIMER_CLIENT_CH 0 /* a client's end, unless its <client> says otherwise */
+/* The driver answers the statistics query (pride/stats.h) on any channel
+ * that is not a client's; a <stats> element's reader calls it here. */
+#define TIMER_STATS_CH (TIMER_FIRST_CLIENT_CHANNEL + TIMER_MAX_CLIENTS)
 
 enum timer_request {
     TIMER_GET_TIME = 1,    /* -> MR0: nanoseconds since boot */

@@ -36,8 +36,8 @@ __attribute__((section(".text.start"))) void _start(void)
 
 #ifdef ROLE_CONFIGS
 /* Every block, file-system, network and serial role's config (blk/, fs/, net/,
- * serial/config.h),
- * so one fixture can play any role of a subsystem element. OLD_VERSION and
+ * serial/config.h) and a statistics reader's (pride/stats_reader.h), so one
+ * fixture can play any role of a subsystem element. OLD_VERSION and
  * SMALL_COPIER build images of network programs compiled against another
  * version of the header. */
 #include <blk/config.h>
@@ -45,11 +45,15 @@ __attribute__((section(".text.start"))) void _start(void)
 #include <serial/config.h>
 #include <rtc/protocol.h>
 #include <fs/config.h>
+#include <pride/stats_reader.h>
+PRIDE_CONFIG(struct stats_reader_config, stats_reader_config, STATS_READER_MAGIC,
+             STATS_READER_CONFIG_VERSION);
 PRIDE_CONFIG(struct fs_config, fs_server_config, FS_SERVER_MAGIC, FS_CONFIG_VERSION);
 PRIDE_CONFIG(struct fs_config, fs_client_config, FS_CLIENT_MAGIC, FS_CONFIG_VERSION);
 PRIDE_CONFIG(struct rtc_driver_config, rtc_driver_config, RTC_DRIVER_MAGIC, RTC_CONFIG_VERSION);
 PRIDE_CONFIG(struct blk_driver_config, blk_driver_config, BLK_DRIVER_MAGIC, BLK_CONFIG_VERSION);
 PRIDE_CONFIG(struct blk_client_config, blk_client_config, BLK_CLIENT_MAGIC, BLK_CONFIG_VERSION);
+PRIDE_CONFIG(struct blk_virt_config, blk_virt_config, BLK_VIRT_MAGIC, BLK_CONFIG_VERSION);
 PRIDE_CONFIG(struct serial_driver_config, serial_driver_config, SERIAL_DRIVER_MAGIC,
              SERIAL_CONFIG_VERSION);
 PRIDE_CONFIG(struct serial_virt_config, serial_virt_tx_config, SERIAL_VIRT_TX_MAGIC,

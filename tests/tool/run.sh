@@ -86,12 +86,12 @@ done
 
 # ---- lowering: `pride lower` prints a plain file that builds the same image ----
 
-for f in "$HERE"/good/{net,net_direct,serial,timer,blk,blk_net,rtc}.system; do
+for f in "$HERE"/good/{net,net_direct,serial,timer,blk,blk_net,rtc,stats}.system; do
     base=$(basename "$f" .system)
     name=tool/lower/$base
     if ! pride lower "$f"; then fail "$name" "lower failed: $(first_err)"; continue; fi
     cp "$OUT/stdout" "$OUT/$base.lowered.system"
-    if grep -qE '<(net|serial|timer|client)[ >]' "$OUT/$base.lowered.system"; then
+    if grep -qE '<(net|serial|timer|client|stats|pd)[ >]' "$OUT/$base.lowered.system"; then
         fail "$name" "a subsystem element is left"
     elif ! build "$OUT/$base.lowered.system" "$OUT/$base.lowered.img"; then
         fail "$name" "the lowered file does not build: $(first_err)"

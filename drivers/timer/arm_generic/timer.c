@@ -4,9 +4,10 @@
  * Clients ask it for the time and set one relative timeout each; the
  * hardware is always armed for the earliest pending deadline.
  *
- * Channels: 0 the virtual timer's IRQ; 1..TIMER_MAX_CLIENTS clients
- * (timer/protocol.h). Any PD that may call it can also ask for its
- * statistics (pride/stats.h: timeouts delivered, bad requests).
+ * Channels: 0 the virtual timer's IRQ; 1..TIMER_MAX_CLIENTS clients;
+ * TIMER_STATS_CH a statistics reader (timer/protocol.h). Any PD that may
+ * call it can ask for its statistics (pride/stats.h: timeouts delivered,
+ * bad requests).
  */
 #include <microkit.h>
 #include <pride/stats.h>

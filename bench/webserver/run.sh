@@ -15,7 +15,7 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/tests/lib.sh"
 REQUESTS=${REQUESTS:-1000}
-CONNECTIONS=${CONNECTIONS:-4} # the server takes at most 6 connections at once today
+CONNECTIONS=${CONNECTIONS:-32} # the server holds 32 connections at once
 RATE_SECONDS=${RATE_SECONDS:-5}
 out=$BUILD/bench
 www=$out/webserver_www

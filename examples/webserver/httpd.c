@@ -201,17 +201,23 @@ static void stage_head(struct conn *c, struct http_response *r)
         c->keep_alive = false; /* cannot happen with heads this server makes */
 }
 
-/* A response with no file behind it: a head, and a page but for HEAD. */
+/* A response whose whole body is body[0..n) (left out for HEAD). */
+static void respond_with(struct conn *c, struct http_response *r, const char *body, size_t n)
+{
+    stage_head(c, r);
+    if (c->req.method != HTTP_HEAD && c->out_len + n <= sizeof(c->out))
+        memcpy(c->out + c->out_len, body, n), c->out_len += (uint32_t)n;
+    send_response(c, 0);
+}
+
+/* A response with no file behind it: a head, and a page if asked. */
 static void respond(struct conn *c, struct http_response *r, bool page)
 {
     char body[HTTP_PAGE_MAX];
     size_t n = page ? http_error_page(r->code, body, sizeof(body)) : 0;
     if (page)
         r->content_type = "text/html; charset=utf-8", r->has_length = true, r->length = n;
-    stage_head(c, r);
-    if (page && c->req.method != HTTP_HEAD && c->out_len + n <= sizeof(c->out))
-        memcpy(c->out + c->out_len, body, n), c->out_len += (uint32_t)n;
-    send_response(c, 0);
+    respond_with(c, r, body, n);
 }
 
 static void respond_error(struct conn *c, unsigned code)
@@ -246,9 +252,7 @@ static bool answer_insns(struct conn *c)
     int n = snprintf(body, sizeof(body), "%lu", (unsigned long)pride_instructions_retired());
     struct http_response r = {.code = 200, .content_type = "text/plain", .has_length = true,
                               .length = (uint64_t)n};
-    stage_head(c, &r);
-    memcpy(c->out + c->out_len, body, (size_t)n), c->out_len += (uint32_t)n;
-    send_response(c, 0);
+    respond_with(c, &r, body, (size_t)n);
     return true;
 }
 #else
@@ -437,10 +441,10 @@ static bool upload_target(const struct http_request *r)
            !r->dir_slash;
 }
 
-/* The upload's temporary path into the slot at `at`; its length. */
-static uint32_t put_temp_path(const struct conn *c, uint32_t at)
+/* The upload's temporary path at the start of the slot; its length. */
+static uint32_t put_temp_path(const struct conn *c)
 {
-    return (uint32_t)snprintf((char *)c->slot + at, PATH_ROOM, UPLOAD_DIR TEMP_NAME "%u",
+    return (uint32_t)snprintf((char *)c->slot, PATH_ROOM, UPLOAD_DIR TEMP_NAME "%u",
                               (unsigned)(c - conns));
 }
 
@@ -490,7 +494,7 @@ static void on_upload_stat(struct conn *c, const struct fs_completion *done)
         return;
     }
     c->replacing = done->status == FS_OK;
-    uint32_t n = put_temp_path(c, 0);
+    uint32_t n = put_temp_path(c);
     ask(c, (struct fs_command){.op = FS_OPEN, .flags = FS_O_WRITE | FS_O_CREATE | FS_O_TRUNCATE,
                                .count = n},
         on_upload_open);
@@ -519,7 +523,7 @@ static void fail_upload(struct conn *c, unsigned code)
 static void on_failed_closed(struct conn *c, const struct fs_completion *done)
 {
     (void)done;
-    ask(c, (struct fs_command){.op = FS_UNLINK, .count = put_temp_path(c, 0)}, on_failed_removed);
+    ask(c, (struct fs_command){.op = FS_UNLINK, .count = put_temp_path(c)}, on_failed_removed);
 }
 
 static void on_failed_removed(struct conn *c, const struct fs_completion *done)
@@ -579,7 +583,7 @@ static void on_upload_closed(struct conn *c, const struct fs_completion *done)
         fail_upload(c, upload_refusal(done->status));
         return;
     }
-    uint32_t n = put_temp_path(c, 0), target = (uint32_t)strlen(c->path);
+    uint32_t n = put_temp_path(c), target = (uint32_t)strlen(c->path);
     memcpy(c->slot + n, c->path, target);
     ask(c, (struct fs_command){.op = FS_RENAME, .count = n, .count2 = target}, on_upload_renamed);
 }

@@ -507,17 +507,33 @@ static unsigned upload_refusal(uint32_t status)
          : status == FS_ERR_NAME || status == FS_ERR_INVALID ? 403 : 500;
 }
 
-/* A failed upload: its file closed and removed, then code. */
+static void on_abandoned(struct conn *c, const struct fs_completion *done);
+
+/* A failed upload: its file closed and removed, then code. A command
+ * still in flight is let finish first: a connection has one at a time,
+ * or a late answer would be taken for the next command's. */
 static void fail_upload(struct conn *c, unsigned code)
 {
     c->refusal = code;
     c->keep_alive = false; /* the rest of the body is not read */
+    if (c->fs_busy) {
+        c->then = on_abandoned;
+        return;
+    }
     if (!c->open) {
         refuse_upload(c, c->refusal);
         return;
     }
     c->open = false;
     ask(c, (struct fs_command){.op = FS_CLOSE, .handle = c->handle}, on_failed_closed);
+}
+
+/* The answer to a command of an upload that has failed meanwhile. */
+static void on_abandoned(struct conn *c, const struct fs_completion *done)
+{
+    if (c->asked_op == FS_OPEN && done->status == FS_OK)
+        c->open = true, c->handle = (uint32_t)done->value;
+    fail_upload(c, c->refusal);
 }
 
 static void on_failed_closed(struct conn *c, const struct fs_completion *done)

@@ -6,13 +6,17 @@
  * Content-Length, Range (206, 416), ETag with If-None-Match and
  * Last-Modified with If-Modified-Since (304), media types by extension,
  * index.html for a directory (a 301 adds a missing '/'), and short HTML
- * pages for 400, 404, 405 (with Allow), 408, 414, 431, 500, 501, 503 and
- * 505. Requests are parsed and checked by lib/http, which never lets a
- * path climb above the disk's root. A file streams through the
- * connection's slot of the shared region: memory per connection is fixed.
+ * pages for every error status. PUT stores a file under /upload/. /status
+ * and /status.json show the uptime, this server's counters and the
+ * statistics of each PD the system's <stats reader="httpd"> lists, asked
+ * afresh for each request. Requests are parsed and checked by lib/http,
+ * which never lets a path climb above the disk's root. A file streams
+ * through the connection's slot of the shared region: memory per
+ * connection is fixed.
  *
  * Channels: 0 the timer (lwIP's timeouts), 1..3 the network (net/config.h),
- * 8 the RTC (dates), FS_CH the file server (fs/config.h).
+ * 8 the RTC (dates), FS_CH the file server (fs/config.h), and from
+ * STATS_READER_FIRST_CH on the PDs /status asks (pride/stats_reader.h).
  */
 #include <microkit.h>
 #include <stdio.h>
@@ -27,7 +31,9 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include <net/config.h>
+#include <pride/stats.h>
 #include "../../lib/http/http.h"
+#include "../../lib/http/status_page.h"
 
 #define TIMER 0
 #define HTTP_PORT 80
@@ -39,6 +45,8 @@
 #define PATH_ROOM (HTTP_PATH_MAX + 16) /* a path, and "/index.html" after it */
 
 PRIDE_CONFIG(struct net_client_config, net_client_config, NET_CLIENT_MAGIC, NET_CONFIG_VERSION);
+PRIDE_CONFIG(struct stats_reader_config, stats_reader_config, STATS_READER_MAGIC,
+             STATS_READER_CONFIG_VERSION);
 
 /* ---- state ---- */
 
@@ -84,10 +92,12 @@ struct conn {
 };
 
 static const struct net_client_config *config;
+static const struct stats_reader_config *stats_config; /* the PDs /status shows */
 static struct pride_netif pn;
 static struct netif netif;
 static struct conn conns[MAX_CONNECTIONS];
 static uint32_t slot_bytes;
+static struct http_counters counters; /* shown by /status */
 
 static void advance(struct conn *c);
 static void finish(struct conn *c);
@@ -195,6 +205,7 @@ static void stage_head(struct conn *c, struct http_response *r)
 {
     r->now = now();
     r->keep_alive = c->keep_alive;
+    http_count_response(&counters, r->code);
     c->out_len = (uint32_t)http_format_head(r, c->out, sizeof(c->out));
     c->out_sent = 0;
     if (!c->out_len)
@@ -263,6 +274,45 @@ static bool answer_insns(struct conn *c)
 }
 #endif
 
+/* ---- the status pages ---- */
+
+#define STATUS_PATH "/status"
+#define STATUS_JSON_PATH "/status.json"
+
+static void take_record(void *ctx, unsigned index, const char *name, const struct pride_stats *s)
+{
+    if (index >= STATS_READER_MAX)
+        return;
+    struct status_pd *pd = &((struct status_page *)ctx)->pds[index];
+    pd->answered = s != NULL;
+    if (s)
+        strcpy(pd->name, name), pd->stats = *s;
+}
+
+/* STATUS_PATH or STATUS_JSON_PATH: every listed PD asked now (a protected
+ * call each), the page rendered into the slot and sent from there. */
+static bool answer_status(struct conn *c)
+{
+    bool json = !strcmp(c->req.path, STATUS_JSON_PATH);
+    if (!json && strcmp(c->req.path, STATUS_PATH))
+        return false;
+    static struct status_page page;
+    page = (struct status_page){.uptime_ns = time_now_ns(), .counters = &counters,
+                                .pd_count = stats_config->count};
+    pride_stats_read_all(stats_config, take_record, &page);
+    size_t n = (json ? status_page_json : status_page_html)(&page, (char *)c->slot, slot_bytes);
+    if (!n) {
+        respond_error(c, 500);
+        return true;
+    }
+    struct http_response r = {.code = 200, .has_length = true, .length = n,
+                              .content_type = json ? "application/json" : "text/html; charset=utf-8"};
+    stage_head(c, &r);
+    c->chunk_len = c->req.method == HTTP_HEAD ? 0 : (uint32_t)n, c->chunk_sent = 0;
+    send_response(c, 0);
+    return true;
+}
+
 /* ---- serving a file ---- */
 
 static void on_read(struct conn *c, const struct fs_completion *done);
@@ -279,6 +329,7 @@ static bool push(struct conn *c, const void *bytes, uint32_t len, uint32_t *sent
                             TCP_WRITE_FLAG_COPY) != ERR_OK)
             return false;
         *sent += n;
+        counters.bytes_sent += n;
     }
     return true;
 }
@@ -652,7 +703,7 @@ static void start(struct conn *c)
     }
     if (c->req.chunked || (c->req.has_length && c->req.content_length))
         c->keep_alive = false; /* a body this server does not read: no request after it */
-    if (answer_insns(c))
+    if (answer_insns(c) || answer_status(c))
         return;
     strcpy(c->path, c->req.path);
     ask_path(c, FS_STAT, 0, on_stat);
@@ -812,7 +863,8 @@ static void refuse(struct tcp_pcb *pcb)
 {
     static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
                                "Connection: close\r\n\r\n";
-    tcp_write(pcb, busy, sizeof(busy) - 1, 0);
+    if (tcp_write(pcb, busy, sizeof(busy) - 1, 0) == ERR_OK)
+        http_count_response(&counters, 503), counters.bytes_sent += sizeof(busy) - 1;
     tcp_output(pcb);
     tcp_close(pcb);
 }
@@ -869,6 +921,7 @@ static void start_listening(void)
 void init(void)
 {
     config = pride_config(&net_client_config);
+    stats_config = pride_config(&stats_reader_config);
     timer_client_init(TIMER);
     fs_init();
     lwip_init();

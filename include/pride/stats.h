@@ -30,39 +30,11 @@
 #include <microkit.h>
 #include <pride_debug.h>
 #include <pride/stats_reader.h>
+#include <pride/stats_record.h>
 
 #define PRIDE_STATS_LABEL 0x5354 /* "ST" */
 
-/* What "passed" counts. */
-enum pride_stats_unit {
-    PRIDE_STATS_FRAMES,
-    PRIDE_STATS_BYTES,
-    PRIDE_STATS_TIMEOUTS,
-    PRIDE_STATS_REQUESTS,
-    PRIDE_STATS_UNITS
-};
-
-/* The counters of problems, each printed under its own name. */
-#define PRIDE_STATS_PROBLEMS(X)                                                  \
-    X(drops)    /* valid, but with nowhere to go (no room, no client for it) */ \
-    X(bad_desc) /* a descriptor or request rejected by validation */             \
-    X(bad_idx)  /* a neighbour's ring index found impossible */
-
-/* The record, in reply order. */
-#define PRIDE_STATS_RECORD(X) \
-    X(unit)   /* enum pride_stats_unit, fixed per PD */ \
-    X(passed) /* frames, bytes or timeouts passed on */ \
-    PRIDE_STATS_PROBLEMS(X)
-
-#define PRIDE_STATS_FIELD(name) uint64_t name;
-struct pride_stats {
-    PRIDE_STATS_RECORD(PRIDE_STATS_FIELD)
-};
-#undef PRIDE_STATS_FIELD
-
 #define PRIDE_STATS_RECORD_WORDS (sizeof(struct pride_stats) / sizeof(uint64_t))
-#define PRIDE_STATS_NAME_WORDS 4 /* the first 32 characters of the PD's name */
-#define PRIDE_STATS_NAME_SIZE (8 * PRIDE_STATS_NAME_WORDS + 1)
 #define PRIDE_STATS_REPLY_WORDS (PRIDE_STATS_RECORD_WORDS + PRIDE_STATS_NAME_WORDS)
 
 /* ---- answering ---- */
@@ -103,12 +75,6 @@ static inline microkit_msginfo pride_stats_answer(microkit_msginfo msginfo,
 
 /* ---- reading ---- */
 
-static inline bool pride_stats_name_char_safe(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
-
 /* The name in the reply's words from first on, up to its first NUL. */
 static inline void pride_stats_take_name(uint8_t first, char name[PRIDE_STATS_NAME_SIZE])
 {
@@ -140,11 +106,10 @@ static inline bool pride_stats_ask(microkit_channel ch, struct pride_stats *s,
 
 static inline void pride_stats_print(const char *name, const struct pride_stats *s)
 {
-    static const char *const units[PRIDE_STATS_UNITS] = {"frames", "bytes", "timeouts", "requests"};
     microkit_dbg_puts("stats: ");
     microkit_dbg_puts(name);
     microkit_dbg_puts(" ");
-    microkit_dbg_puts(s->unit < PRIDE_STATS_UNITS ? units[s->unit] : "passed");
+    microkit_dbg_puts(pride_stats_unit_name(s->unit));
     microkit_dbg_puts("=");
     pride_dbg_put_dec(s->passed);
 #define PRIDE_STATS_PRINT(counter) \

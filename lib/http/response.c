@@ -1,53 +1,7 @@
 /* HTTP/1.1 responses (http.h): validators, conditional requests, the
  * response head, error pages and directory-listing lines. */
-#include <pride/format.h>
 #include "http.h"
-
-/* ---- a bounded writer ---- */
-
-struct writer {
-    char *p;
-    size_t n, cap;
-    bool over; /* something did not fit: the whole is refused */
-};
-
-static void put(struct writer *w, const char *s, size_t len)
-{
-    if (w->over || len > w->cap - w->n) {
-        w->over = true;
-        return;
-    }
-    for (size_t i = 0; i < len; i++)
-        w->p[w->n++] = s[i];
-}
-
-static void put_str(struct writer *w, const char *s)
-{
-    size_t len = 0;
-    while (s[len])
-        len++;
-    put(w, s, len);
-}
-
-static void put_char(char c, void *w)
-{
-    put(w, &c, 1);
-}
-
-static void put_number(struct writer *w, uint64_t v, unsigned base)
-{
-    format_number(put_char, w, v, base, false, 0, ' ');
-}
-
-/* The length written, with a NUL after it if there is room; 0 if over. */
-static size_t finish(struct writer *w)
-{
-    if (w->over)
-        return 0;
-    if (w->n < w->cap)
-        w->p[w->n] = 0;
-    return w->n;
-}
+#include "writer.h"
 
 /* name percent-encoded but for RFC 3986's unreserved characters and '/'
  * (a path's separators; a name has none). */

@@ -7,7 +7,9 @@ Talks to 127.0.0.1:PORT with raw sockets (every wait bounded) and prints
 one "PASS: web_<name>" or "FAIL: web_<name>: why" line per check.
 """
 import hashlib
+import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -344,5 +346,44 @@ def hostile(name):
     check(name + '_served_after', st == 200 and body == www('index.html'), '%d' % st)
 
 
-for fn in (files, statuses, conditions, keep_alive, uploads, concurrent, huge_download, hostile):
+STATUS_PDS = ['net_driver', 'net_virt_rx', 'net_virt_tx', 'copier', 'blk_driver', 'fs', 'timer']
+
+
+def status_json():
+    st, h, body, _ = request('/status.json')
+    if st != 200 or h.get('content-type') != 'application/json':
+        raise ValueError('/status.json: %d %r' % (st, h))
+    return json.loads(body)
+
+
+def status(name):
+    """/status.json: valid JSON whose figures move as requests are made;
+    /status: the page that shows the same."""
+    before = status_json()
+    request('/nothere.html')
+    request('/docs/about.txt')
+    after = status_json()
+    pds = {p.get('name'): p for p in after['pds']}
+    check(name + '_json_pds', [p.get('name') for p in after['pds']] == STATUS_PDS and
+          all(p['answered'] for p in after['pds']), '%r' % after['pds'])
+    check(name + '_json_counts', after['requests'] == sum(after['responses'].values()) and
+          after['responses'].get('404', 0) == before['responses'].get('404', 0) + 1 and
+          after['requests'] == before['requests'] + 3 and after['bytes_sent'] > before['bytes_sent'] and
+          after['uptime_ms'] > before['uptime_ms'], '%r then %r' % (before, after))
+    grew = [n for n in ('net_driver', 'net_virt_rx', 'copier', 'fs')
+            if pds[n]['passed'] > [p for p in before['pds'] if p['name'] == n][0]['passed']]
+    check(name + '_json_pds_move', len(grew) == 4, 'grew: %r' % grew)
+    st, h, body, _ = request('/status')
+    text = body.decode()
+    shown = re.search(r'<span id="requests">(\d+)</span>', text)
+    check(name + '_html', st == 200 and h.get('content-type') == 'text/html; charset=utf-8' and
+          '<title>Pride status</title>' in text and 'http-equiv="refresh"' in text and
+          shown and int(shown.group(1)) == after['requests'] + 1 and
+          all('<td>%s</td>' % n in text for n in STATUS_PDS), '%d %r' % (st, text[:200]))
+    st, h, body, _ = request('/status', 'HEAD')
+    check(name + '_head', st == 200 and body == b'' and int(h.get('content-length', 0)) > 0, '%d' % st)
+
+
+for fn in (files, statuses, conditions, keep_alive, uploads, concurrent, huge_download, hostile,
+           status):
     test(fn.__name__, fn)

@@ -5,7 +5,8 @@
  * others. GET and HEAD, keep-alive and pipelined requests,
  * Content-Length, Range (206, 416), ETag with If-None-Match and
  * Last-Modified with If-Modified-Since (304), media types by extension,
- * index.html for a directory (a 301 adds a missing '/'), and short HTML
+ * index.html for a directory (a 301 adds a missing '/') or else a listing
+ * of its entries (as many as the slot holds), and short HTML
  * pages for every error status. PUT stores a file under /upload/. /status
  * and /status.json show the uptime, this server's counters and the
  * statistics of each PD the system's <stats reader="httpd"> lists, asked
@@ -42,7 +43,8 @@
 #define POLL_INTERVAL 4   /* lwIP polls every 4 coarse ticks: 2 s */
 #define IDLE_POLLS 5      /* 10 s without progress: 408 mid-request, else closed */
 #define MAX_SLOT 32768    /* a connection's share of the shared data region */
-#define PATH_ROOM (HTTP_PATH_MAX + 16) /* a path, and "/index.html" after it */
+#define INDEX "/index.html"
+#define PATH_ROOM (HTTP_PATH_MAX + sizeof(INDEX)) /* a path, and INDEX after it */
 
 PRIDE_CONFIG(struct net_client_config, net_client_config, NET_CLIENT_MAGIC, NET_CONFIG_VERSION);
 PRIDE_CONFIG(struct stats_reader_config, stats_reader_config, STATS_READER_MAGIC,
@@ -74,6 +76,8 @@ struct conn {
     uint64_t left;                  /* file bytes still to read */
     uint64_t next;                  /* the file offset of the next read */
     uint32_t chunk_len, chunk_sent; /* in the slot */
+    uint32_t listed;                /* a listing's bytes so far, in the slot */
+    uint64_t entries, omitted;      /* a listing's entries read, and those without room */
     unsigned idle;
     char path[PATH_ROOM];
     /* an upload (PUT): its body gathers in the slot from UPLOAD_DATA on */
@@ -431,17 +435,101 @@ static void serve_directory(struct conn *c)
         return;
     }
     size_t n = strlen(c->path);
-    if (c->index_tried || n + sizeof("/index.html") > sizeof(c->path)) {
-        respond_error(c, 404); /* no index: a listing is still to come */
+    if (c->index_tried || n + sizeof(INDEX) > sizeof(c->path)) {
+        respond_error(c, 404); /* "index.html" is a directory, or the name too long */
         return;
     }
-    strcpy(c->path + (n > 1 ? n : 0), "/index.html");
+    strcpy(c->path + (n > 1 ? n : 0), INDEX);
     c->index_tried = true;
     ask_path(c, FS_STAT, 0, on_stat);
 }
 
+/* ---- listing a directory without index.html ---- */
+
+#define LISTING_MAX_ENTRIES 65536 /* FAT's most in a directory: a looped chain ends here */
+
+static void on_listing_open(struct conn *c, const struct fs_completion *done);
+static void on_listing_entry(struct conn *c, const struct fs_completion *done);
+
+/* The entries' room in the slot: the page grows from its start, each
+ * entry is read in after it, and the page's end is kept room for. */
+static uint32_t dirent_at(void)
+{
+    return (slot_bytes - (uint32_t)sizeof(struct fs_dirent)) & ~7u;
+}
+
+static void list_directory(struct conn *c)
+{
+    c->path[strlen(c->path) - (sizeof(INDEX) - 1)] = 0;
+    if (!c->path[0])
+        strcpy(c->path, "/");
+    ask_path(c, FS_OPEN, FS_O_DIRECTORY, on_listing_open);
+}
+
+static void read_entry(struct conn *c)
+{
+    ask(c, (struct fs_command){.op = FS_READDIR, .handle = c->handle, .offset = c->next,
+                               .data_offset = dirent_at()},
+        on_listing_entry);
+}
+
+static void on_listing_open(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK) {
+        status_error(c, done->status);
+        return;
+    }
+    c->open = true, c->handle = (uint32_t)done->value;
+    c->listed = (uint32_t)http_listing_start(c->path, (char *)c->slot, dirent_at() - HTTP_LISTING_END_MAX);
+    c->next = c->entries = c->omitted = 0;
+    read_entry(c);
+}
+
+/* The page so far as the response; the directory closed. */
+static void send_listing(struct conn *c)
+{
+    close_handle(c->handle);
+    c->open = false;
+    c->listed += (uint32_t)http_listing_end(c->omitted, (char *)c->slot + c->listed, HTTP_LISTING_END_MAX);
+    struct http_response r = {.code = 200, .content_type = "text/html; charset=utf-8",
+                              .has_length = true, .length = c->listed};
+    stage_head(c, &r);
+    c->chunk_len = c->req.method == HTTP_HEAD ? 0 : c->listed, c->chunk_sent = 0;
+    send_response(c, 0);
+}
+
+/* One entry: its line, unless hidden ('.', '..' and names like them). */
+static void on_listing_entry(struct conn *c, const struct fs_completion *done)
+{
+    if (done->status != FS_OK || !c->listed) {
+        c->keep_alive = false;
+        respond_error(c, 500); /* (the handle is closed with the response) */
+        return;
+    }
+    if (!done->value || ++c->entries > LISTING_MAX_ENTRIES) {
+        send_listing(c);
+        return;
+    }
+    struct fs_dirent e; /* a copy, ended: the server shares the slot */
+    memcpy(&e, c->slot + dirent_at(), sizeof(e));
+    e.name[FS_NAME_MAX] = 0;
+    if (e.name[0] != '.') {
+        size_t n = http_listing_line(e.name, e.stat.mode == FS_MODE_DIR, e.stat.size,
+                                     (char *)c->slot + c->listed,
+                                     dirent_at() - HTTP_LISTING_END_MAX - c->listed);
+        c->listed += (uint32_t)n;
+        c->omitted += !n;
+    }
+    c->next = done->value2;
+    read_entry(c);
+}
+
 static void on_stat(struct conn *c, const struct fs_completion *done)
 {
+    if (done->status == FS_ERR_NOT_FOUND && c->index_tried) {
+        list_directory(c);
+        return;
+    }
     if (done->status != FS_OK) {
         status_error(c, done->status);
         return;

@@ -112,4 +112,14 @@ size_t http_error_page(unsigned code, char *out, size_t cap);
  * length (0: no room). */
 size_t http_listing_line(const char *name, bool dir, uint64_t size, char *out, size_t cap);
 
+/* A listing page's start for directory dir ("/" or "/a/b", no trailing
+ * '/'): the title and heading, escaped, and a "../" line below the root;
+ * its length (0: no room). */
+size_t http_listing_start(const char *dir, char *out, size_t cap);
+
+/* The page's end, saying how many entries (omitted) found no room; its
+ * length, at most HTTP_LISTING_END_MAX (0: no room). */
+#define HTTP_LISTING_END_MAX 80
+size_t http_listing_end(uint64_t omitted, char *out, size_t cap);
+
 #endif

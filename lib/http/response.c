@@ -198,3 +198,30 @@ size_t http_listing_line(const char *name, bool dir, uint64_t size, char *out, s
     }
     return finish(&w);
 }
+
+size_t http_listing_start(const char *dir, char *out, size_t cap)
+{
+    struct writer w = {out, 0, cap, false};
+    bool root = !dir[0] || !dir[1];
+    for (int twice = 0; twice < 2; twice++) {
+        put_str(&w, twice ? "</title></head>\n<body><h1>Index of " :
+                            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of ");
+        put_escaped(&w, root ? "" : dir);
+        put(&w, "/", 1);
+    }
+    put_str(&w, root ? "</h1>\n<ul>\n" : "</h1>\n<ul>\n<li><a href=\"../\">../</a></li>\n");
+    return finish(&w);
+}
+
+size_t http_listing_end(uint64_t omitted, char *out, size_t cap)
+{
+    struct writer w = {out, 0, cap, false};
+    put_str(&w, "</ul>\n");
+    if (omitted) {
+        put_str(&w, "<p>");
+        put_number(&w, omitted, 10);
+        put_str(&w, " more not shown</p>\n");
+    }
+    put_str(&w, "</body></html>\n");
+    return finish(&w);
+}

@@ -355,6 +355,16 @@ static void test_bodies(void)
     CHECK(n && !strcmp(out, "<li><a href=\"a%3Cb%26%22c%27.txt\">a&lt;b&amp;&quot;c&#39;.txt</a> 7 bytes</li>\n"));
     CHECK(http_listing_line("\xc3\x9c dir", true, 0, out, sizeof(out)) &&
           !strcmp(out, "<li><a href=\"%C3%9C%20dir/\">\xc3\x9c dir/</a></li>\n"));
+    CHECK(http_listing_start("/", out, sizeof(out)) &&
+          !strcmp(out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of /</title>"
+                       "</head>\n<body><h1>Index of /</h1>\n<ul>\n"));
+    CHECK(http_listing_start("/a<b", out, sizeof(out)) && strstr(out, "<title>Index of /a&lt;b/</title>") &&
+          strstr(out, "<h1>Index of /a&lt;b/</h1>\n<ul>\n<li><a href=\"../\">../</a></li>\n"));
+    CHECK(http_listing_start("/docs", out, 40) == 0);
+    CHECK(http_listing_end(0, out, sizeof(out)) && !strcmp(out, "</ul>\n</body></html>\n"));
+    CHECK(http_listing_end(UINT64_MAX, out, HTTP_LISTING_END_MAX) &&
+          !strcmp(out, "</ul>\n<p>18446744073709551615 more not shown</p>\n</body></html>\n"));
+    CHECK(http_listing_end(3, out, 10) == 0);
     uint64_t state = 12345;
     for (int i = 0; i < 20000; i++) { /* hostile names, any room: never past it */
         char name[64];

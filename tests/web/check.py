@@ -346,6 +346,32 @@ def hostile(name):
     check(name + '_served_after', st == 200 and body == www('index.html'), '%d' % st)
 
 
+def listings(name):
+    """A directory without index.html: its entries as links (hidden ones
+    left out), a link back up; one too big for the slot says how many it
+    leaves out."""
+    st, h, body, _ = request('/list/')
+    text = body.decode()
+    check(name + '_page', st == 200 and h.get('content-type') == 'text/html; charset=utf-8' and
+          '<title>Index of /list/</title>' in text and '<a href="../">../</a>' in text and
+          '<li><a href="a%20b.txt">a b.txt</a> 7 bytes</li>' in text and
+          '<a href="x%26y.html">x&amp;y.html</a>' in text and '<a href="sub/">sub/</a>' in text and
+          'hidden' not in text and text.endswith('</ul>\n</body></html>\n'), '%d %r' % (st, text))
+    link = re.search(r'href="(a%20b.txt)"', text)
+    st, _, got, _ = request('/list/' + link.group(1))
+    check(name + '_link_followed', st == 200 and got == b'spaced\n', '%d %r' % (st, got))
+    st, h, body, _ = request('/list/', 'HEAD')
+    check(name + '_head', st == 200 and body == b'' and int(h['content-length']) == len(text), '%d' % st)
+    st, _, body, _ = request('/list/sub/')
+    check(name + '_empty', st == 200 and b'<ul>\n<li><a href="../">../</a></li>\n</ul>' in body, '%d' % st)
+    st, _, body, _ = request('/many/')
+    text = body.decode()
+    shown = len(re.findall(r'<li><a href="entry-', text))
+    more = re.search(r'<p>(\d+) more not shown</p>', text)
+    check(name + '_too_many', st == 200 and more and shown > 0 and shown + int(more.group(1)) == 300 and
+          len(body) <= 32768, '%d: %d shown, %r' % (st, shown, more and more.group(0)))
+
+
 STATUS_PDS = ['net_driver', 'net_virt_rx', 'net_virt_tx', 'copier', 'blk_driver', 'fs', 'timer']
 
 
@@ -385,5 +411,5 @@ def status(name):
 
 
 for fn in (files, statuses, conditions, keep_alive, uploads, concurrent, huge_download, hostile,
-           status):
+           listings, status):
     test(fn.__name__, fn)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The web server (examples/webserver) from the host: a disk made from the
-# example's www/ and random files of 1, 4 and 64 MiB, the system booted with
+# example's www/, random files of 1, 4 and 64 MiB and directories without
+# an index.html (a few odd names; 300 long ones), the system booted with
 # 127.0.0.1:PORT forwarded to its port 80, and tests/web/check.py's HTTP
 # checks (files byte for byte, every status, ranges, conditional requests,
 # keep-alive and pipelining, 32 connections at once, a 64 MiB download,
@@ -12,7 +13,10 @@ OUT=$BUILD/tests/web
 mkdir -p "$OUT"
 rm -rf "$OUT/www" && cp -r "$ROOT/examples/webserver/www" "$OUT/www" &&
     head -c 4194304 /dev/urandom >"$OUT/www/big.bin" && head -c 1048576 /dev/urandom >"$OUT/www/mid.bin" &&
-    head -c 67108864 /dev/urandom >"$OUT/www/huge.bin"
+    head -c 67108864 /dev/urandom >"$OUT/www/huge.bin" &&
+    mkdir -p "$OUT/www/list/sub" "$OUT/www/many" && echo spaced >"$OUT/www/list/a b.txt" &&
+    echo amp >"$OUT/www/list/x&y.html" && echo hidden >"$OUT/www/list/.hidden" &&
+    for ((i = 0; i < 300; i++)); do : >"$OUT/www/many/$(printf 'entry-%03d-%0120d' $i 0)"; done
 disk=$OUT/www.img
 rm -f "$disk" && mkfs.fat -C -F 32 -s 1 "$disk" 131072 >/dev/null && mcopy -s -i "$disk" "$OUT/www"/* ::/
 port=$(free_port STREAM)

@@ -83,6 +83,10 @@ check_served_after() {
     fi
 }
 
+if ! command -v ab >/dev/null; then
+    fail web_load_$REQUESTS "ab is not installed (scripts/install-deps.sh installs apache2-utils)"
+    exit 0
+fi
 mkdir -p "$OUT"
 rm -f "$OUT"/ab.*.txt
 before=$(listen_overflows)

@@ -27,10 +27,11 @@ OUT=$BUILD/tests/web/load
 URL=http://127.0.0.1:$PORT/$TARGET
 
 # listen_overflows: the host's count of handshakes that found an accept
-# queue full (every listener on the host, so only a hint).
+# queue full (every listener on the host, so only a hint; 0 if unknown).
 listen_overflows() {
-    awk '/^TcpExt:/ { if (!n) { for (i = 2; i <= NF; i++) if ($i == "ListenOverflows") col = i; n = 1 }
-                      else print $col }' /proc/net/netstat
+    awk '/^TcpExt:/ { if (!named) { for (i = 2; i <= NF; i++) if ($i == "ListenOverflows") col = i; named = 1 }
+                      else if (col) n = $col }
+         END { print n + 0 }' /proc/net/netstat 2>/dev/null || echo 0
 }
 
 # run_ab: CONNECTIONS ab processes, one connection each, REQUESTS among
@@ -53,10 +54,19 @@ total() {
     awk -F: -v f="$1" '$1 == f { sum += $2 } END { print sum + 0 }' "$OUT"/ab.*.txt
 }
 
-# first_error: the first complaint of an ab that stopped early (ab names
-# the failed call, apr_...), if any.
+# failure_kinds: ab's breakdown of its failed requests, summed.
+failure_kinds() {
+    awk -F'[:,)]' '/^ +\(Connect:/ { c += $2; r += $4; l += $6; e += $8 }
+                   END { printf "connect %d, receive %d, length %d, exceptions %d", c, r, l, e }' \
+        "$OUT"/ab.*.txt
+}
+
+# first_error: "; " and the first complaint of an ab that stopped or
+# stumbled (ab names the failed call, apr_...), if any.
 first_error() {
-    grep -h -m1 '^apr_' "$OUT"/ab.*.txt | head -n 1
+    local line
+    line=$(grep -h -m1 '^apr_' "$OUT"/ab.*.txt | head -n 1)
+    [ -z "$line" ] || echo "; $line"
 }
 
 # check_load SECONDS: PASS if every request came back whole, 2xx and kept alive.
@@ -69,8 +79,9 @@ check_load() {
     if [ "$complete" = "$REQUESTS" ] && [ "$failed" = 0 ] && [ "$non2xx" = 0 ] && [ "$kept" = "$REQUESTS" ]; then
         pass web_load_$REQUESTS
     else
-        why="complete=$complete failed=$failed non-2xx=$non2xx keep-alive=$kept of $REQUESTS"
-        fail web_load_$REQUESTS "$why after $1 s; $(first_error) (see $OUT/ab.*.txt)"
+        why="complete=$complete failed=$failed ($(failure_kinds)) non-2xx=$non2xx"
+        why="$why keep-alive=$kept of $REQUESTS"
+        fail web_load_$REQUESTS "$why after $1 s$(first_error) (see $OUT/ab.*.txt)"
     fi
 }
 
@@ -94,7 +105,7 @@ start=$(date +%s.%N)
 run_ab
 end=$(date +%s.%N)
 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
-echo "web_load: $(total "Complete requests") requests in $seconds s," \
+echo "web_load: $(total "Complete requests") complete requests in $seconds s," \
     "$(awk -v n="$(total "Complete requests")" -v s="$seconds" 'BEGIN { printf "%d", n / s }') requests/s" \
     "over $CONNECTIONS connections; host accept-queue overflows meanwhile: $(($(listen_overflows) - before))"
 check_load "$seconds"

@@ -31,8 +31,10 @@ WWW = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, 'examples', 'webs
 OUT = os.path.join(os.environ.get('BUILD', os.path.join(ROOT, 'build')), 'tests', 'web', 'browser')
 BROWSER_SECONDS = 45  # one Chromium run: start, load, render, exit
 WINDOW = (1024, 768)
-# Share of pixels that must differ from the background. One line of text
-# in the default font is about 0.4% of a 1024x768 window; an empty page is 0.
+# Share of pixels that must differ from the background. The server's 404
+# page, one heading, is about 0.4% of a 1024x768 window, the index page 1.2%;
+# an empty page is 0 (scrollbars are hidden, so a long page cannot pass on
+# them alone).
 MIN_INK = 0.002
 
 

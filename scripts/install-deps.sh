@@ -8,7 +8,8 @@ packages=(make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
           curl            # the web server tests, and the README's way to upload
           chromium        # renders `pride graph` diagrams in the tool tests
           fdisk dosfstools mtools  # disk images for the storage tests: sfdisk, mkfs.fat, mcopy
-          wrk)  # HTTP load for bench/webserver's requests per second
+          wrk             # HTTP load for bench/webserver's requests per second
+          apache2-utils)  # ab: tests/web's load test
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

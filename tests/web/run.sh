@@ -5,7 +5,10 @@
 # 127.0.0.1:PORT forwarded to its port 80, and tests/web/check.py's HTTP
 # checks (files byte for byte, every status, ranges, conditional requests,
 # keep-alive and pipelining, 32 connections at once, a 64 MiB download,
-# hostile clients). QEMU is killed by its PID.
+# hostile clients), an upload with curl, then on the same boot
+# tests/web/load.sh (10,000 keep-alive GETs over 32 connections with ab) and
+# tests/web/browser.py (/ and /status in headless Chromium: screenshots not
+# blank, the DOM's titles and request count). QEMU is killed by its PID.
 set -u
 source "$(dirname "$0")/../lib.sh"
 export LC_ALL=C.UTF-8
@@ -40,6 +43,8 @@ if grep -q "serving http" "$log"; then
     else
         fail web_curl_put_then_get "PUT answered $code, or the file came back different"
     fi
+    bash "$ROOT/tests/web/load.sh" "$port" "$OUT/www"
+    timeout 300 python3 "$ROOT/tests/web/browser.py" "$port" "$OUT/www" || true
     grep -qE "pride: fault|overflowed|corrupt" "$log" && fail web_no_fault "$(grep -m1 -E 'pride: fault|overflowed|corrupt' "$log")" ||
         pass web_no_fault
 else

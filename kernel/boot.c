@@ -111,6 +111,6 @@ void kernel_main(void)
     for (unsigned i = 0; i < num_pds; i++)
         sched_wake(&pds[i]);
     kprintf("pride: kernel up, %u protection domains\n", num_pds);
-    arch_timer_start(TIMESLICE_NS);
+    budget_start(core);
     arch_start_user(kernel_exit(core));
 }

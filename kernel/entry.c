@@ -13,6 +13,8 @@ __attribute__((noinline)) static struct pd *idle_until_runnable(struct core *cor
 {
     struct pd *next;
     while (!(next = sched_pick(core))) {
+        if (core->sc)
+            budget_switch(core, 0); /* idle time is nobody's */
         arch_wait_for_interrupt();
         unsigned intid = arch_irq_acknowledge();
         if (intid != ARCH_SPURIOUS_INTID)
@@ -21,12 +23,26 @@ __attribute__((noinline)) static struct pd *idle_until_runnable(struct core *cor
     return next;
 }
 
+/* kernel_exit's rare cases: nothing runnable (idle until something is),
+ * or a PD to run on another budget than the one the core is charging.
+ * Then back to kernel_exit, the two in step. */
+__attribute__((noinline)) static struct user_context *exit_slow_path(struct core *core)
+{
+    if (!core->current)
+        core->current = idle_until_runnable(core);
+    if (core->current->running_sc != core->sc)
+        budget_switch(core, core->current->running_sc);
+    return kernel_exit(core);
+}
+
 /* Leave the kernel: return the context of the PD to resume. */
 struct user_context *kernel_exit(struct core *core)
 {
     struct pd *next = core->current;
-    if (__builtin_expect(!next, 0))
-        next = core->current = idle_until_runnable(core);
+    if (!next && (next = sched_pick(core)))
+        core->current = next;
+    if (__builtin_expect(!next || next->running_sc != core->sc, 0))
+        return exit_slow_path(core);
     if (core->loaded != next) {
         arch_switch_to(core, next);
         core->loaded = next;

@@ -37,6 +37,7 @@ void fault_deliver(struct pd *parent, struct pd *child)
     parent->ctx.x[0] = EVENT_MAKE(EVENT_FAULT, child->spec->id_in_parent);
     parent->ctx.x[1] = ((uint64_t)child->fault_kind << MSGINFO_LABEL_SHIFT) | FAULT_MR_COUNT;
     parent->reply_to = child;
+    parent->running_sc = parent->own_sc;
     child->waiting_on = parent;
 }
 

@@ -23,9 +23,11 @@ static void deliver_notifications(struct pd *pd)
     pd->ctx.x[0] = EVENT_NOTIFICATION;
     pd->ctx.x[1] = pd->pending;
     pd->pending = 0;
+    pd->running_sc = pd->own_sc;
 }
 
-/* Complete server's receive with caller's PPC. */
+/* Complete server's receive with caller's PPC; a passive server runs it
+ * on the caller's scheduling context (the caller pays for its call). */
 static void deliver_call(struct pd *server, struct pd *caller)
 {
     const uint64_t *src = caller->ipc_buffer;
@@ -35,6 +37,8 @@ static void deliver_call(struct pd *server, struct pd *caller)
     server->ctx.x[0] = EVENT_MAKE(EVENT_PPC, caller->call_channel);
     server->ctx.x[1] = caller->call_msginfo;
     server->reply_to = caller;
+    if (server->passive) /* (an active server always runs on its own) */
+        server->running_sc = caller->running_sc;
 }
 
 void ipc_signal(struct pd *pd, unsigned channel)
@@ -187,7 +191,7 @@ void ipc_detach(struct pd *pd)
             unlink_sender(other, pd);
         pd->waiting_on = 0;
     }
-    sched_remove(pd);
+    sched_drop(pd);
     ipc_interrupt_reply(pd);
 }
 

@@ -3,7 +3,7 @@
  * to one of its channels. When it fires, the kernel masks it at the
  * interrupt controller and notifies the channel; it stays masked until the
  * PD acknowledges it, so a PD is never interrupted faster than it handles
- * its device. The kernel's own preemption timer ends a time slice.
+ * its device. The kernel's own timer ends time slices and budgets.
  */
 #include <arch/arch.h>
 #include <kernel/kernel.h>
@@ -25,9 +25,8 @@ void irq_bind(struct pd *pd, unsigned ch, unsigned intid, int edge)
 void irq_dispatch(struct core *core, unsigned intid)
 {
     if (intid == PLAT_KERNEL_TIMER_INTID) {
-        arch_timer_start(TIMESLICE_NS);
         arch_irq_end(intid);
-        sched_timeslice_expired(core);
+        budget_timer(core);
         return;
     }
     if (intid >= MAX_INTID)

@@ -41,6 +41,7 @@ void pd_install(struct core *core, const struct bootspec *spec, unsigned index)
     pd->core = core;
     pd->ipc_buffer = (uint64_t *)(pd->spec->ipc_buffer_paddr + KERNEL_VOFFSET);
     arch_init_pd(pd, pd->spec->pgd_paddr);
+    budget_init(pd);
     pd_reset_context(pd, pd->spec->entry);
     install_channels(pd);
 }
@@ -54,6 +55,7 @@ void pd_reset_context(struct pd *pd, uint64_t pc)
     pd->ctx.sp = pd->spec->stack_top;
     pd->ctx.spsr = SPSR_EL0T;
     pd->ctx.tpidr = 0;
+    pd->running_sc = pd->own_sc; /* init runs on the PD's own context */
     arch_fp_forget(pd->core, pd);
 }
 

@@ -72,6 +72,10 @@ void sched_wake(struct pd *pd)
     struct core *core = pd->core;
     struct pd *cur = core->current;
     pd->state = PD_RUNNABLE;
+    if (__builtin_expect(core->depleted, 0) && pd->running_sc && pd->running_sc->depleted) {
+        core->throttled |= bit(pd->rank); /* runs once its context is refilled */
+        return;
+    }
     core->ready |= bit(pd->rank);
     /* Without a current PD, pd takes over only if it is the one ready PD of
      * the highest ready priority: every other ready PD ranks below pd's
@@ -89,6 +93,32 @@ void sched_remove(struct pd *pd)
     core->ready &= ~bit(pd->rank);
     if (core->current == pd)
         core->current = 0;
+}
+
+/* Out of scheduling for good, throttled or not (restart, stop). */
+void sched_drop(struct pd *pd)
+{
+    sched_remove(pd);
+    pd->core->throttled &= ~bit(pd->rank);
+}
+
+/* The running pd's context ran out: it waits, runnable, for the refill. */
+void sched_throttle(struct pd *pd)
+{
+    sched_remove(pd);
+    pd->core->throttled |= bit(pd->rank);
+}
+
+/* pd's context is refilled: it competes for the CPU again. */
+void sched_release(struct pd *pd)
+{
+    pd->core->throttled &= ~bit(pd->rank);
+    sched_wake(pd);
+}
+
+bool sched_throttled(const struct pd *pd)
+{
+    return pd->core->throttled & bit(pd->rank);
 }
 
 /* The PD a time slice belongs to: a server's time while it serves a call

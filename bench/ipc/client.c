@@ -12,10 +12,14 @@ static uint64_t pingpong_start, pingpong_rounds;
 static bool peer_ready;
 
 
+#ifndef FIGURE_SUFFIX
+#define FIGURE_SUFFIX "" /* bench/ipc_budget's build names its own */
+#endif
+
 static void report(const char *name, uint64_t start)
 {
     microkit_dbg_puts(name);
-    microkit_dbg_puts(": ");
+    microkit_dbg_puts(FIGURE_SUFFIX ": ");
     pride_dbg_put_dec((pride_instructions() - start) / ITERATIONS);
     microkit_dbg_putc('\n');
 }

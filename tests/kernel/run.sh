@@ -98,7 +98,54 @@ test_fair_calls() {
         fail fair_calls_share "want both at least 35%: $line"
 }
 
+# number_after LOG PREFIX: the number after PREFIX on LOG's first line
+# that starts with it ("" if none).
+number_after() {
+    grep -m1 "^$2" "$1" | sed -E "s/^$2([0-9]+).*/\1/"
+}
+
+# in_range VALUE LOW HIGH: VALUE is a number from LOW to HIGH.
+in_range() {
+    [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+
+# Budgets (docs/kernel.md, "Budgets"), under -icount so that the host's
+# load cannot pass for the guest's: a PD spinning at priority 250 with
+# 2 ms per 10 ms leaves a priority-100 PD at least 75% of the CPU, and a
+# priority-200 timer client's ticks come at most 2.5 ms late (the
+# spinner's budget, and 0.5 ms for the timer's and the kernel's paths).
+test_budget_spin() {
+    local log=$OUT/budget_spin.log low late
+    BOOT_LINGER=0.5 boot_system "$(sys budget_spin)" "$log" 30 "^budget_spin: ticker" \
+        -icount shift=1,sleep=off
+    low=$(number_after "$log" "budget_spin: low got ")
+    late=$(number_after "$log" "budget_spin: ticker latest ")
+    in_range "$low" 75 100 && pass budget_spin_low_share ||
+        fail budget_spin_low_share "want at least 75%, got '${low}' (see $log)"
+    in_range "$late" 0 2500 && pass budget_spin_tick_lateness ||
+        fail budget_spin_tick_lateness "want at most 2500 us late, got '${late}' (see $log)"
+}
+
+# A passive server's work is charged to its callers: each client's calls
+# are served with its own budget's share (20%, 40%), not the server's
+# (1%) and not all the CPU; what is left goes to a low-priority PD.
+test_budget_calls() {
+    local log=$OUT/budget_calls.log a b low_a low_b
+    BOOT_LINGER=0.3 boot_system "$(sys budget_calls)" "$log" 30 "^budget_calls: client_b" \
+        -icount shift=1,sleep=off
+    a=$(number_after "$log" "budget_calls: client_a served ")
+    b=$(number_after "$log" "budget_calls: client_b served ")
+    low_a=$(grep '^budget_calls: low got ' "$log" | sed -n 1p | sed -E 's/[^0-9]*([0-9]+)%/\1/')
+    low_b=$(grep '^budget_calls: low got ' "$log" | sed -n 2p | sed -E 's/[^0-9]*([0-9]+)%/\1/')
+    in_range "$a" 16 21 && in_range "$b" 35 41 && pass budget_calls_charged_to_callers ||
+        fail budget_calls_charged_to_callers "want 16-21% and 35-41%, got '${a}' and '${b}' (see $log)"
+    in_range "$low_a" 75 84 && in_range "$low_b" 55 64 && pass budget_calls_rest_left ||
+        fail budget_calls_rest_left "want 75-84% and 55-64% left, got '${low_a}' and '${low_b}' (see $log)"
+}
+
 test_lifecycle
+test_budget_spin
+test_budget_calls
 test_pmu
 test_console
 test_fair_calls

@@ -60,13 +60,24 @@ void arch_irq_unmask(unsigned intid) { GICD_ISENABLER(intid / 32) = 1u << (intid
 unsigned arch_irq_acknowledge(void)  { return GICC_IAR & 0x3ff; }
 void arch_irq_end(unsigned intid)    { GICC_EOIR = intid; }
 
-void arch_timer_start(uint64_t ns)
+uint64_t arch_counter_hz(void)
 {
     uint64_t hz;
     __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
-    uint64_t ticks = ns * (hz / 1000000) / 1000;
-    __asm__ volatile("msr cntp_tval_el0, %0\n msr cntp_ctl_el0, %1\n isb"
-                     ::"r"(ticks), "r"(1ull) : "memory");
+    return hz;
+}
+
+uint64_t arch_counter_now(void)
+{
+    uint64_t now;
+    __asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(now)::"memory");
+    return now;
+}
+
+void arch_timer_at(uint64_t deadline)
+{
+    __asm__ volatile("msr cntp_cval_el0, %0\n msr cntp_ctl_el0, %1\n isb"
+                     ::"r"(deadline), "r"(1ull) : "memory");
 }
 
 /* PL011 UART. */

@@ -13,6 +13,7 @@
 #include <arch/context.h>
 
 #define TIMESLICE_NS   5000000ULL
+#define MIN_BUDGET_NS  10000ULL   /* less left than this counts as none: no interrupt storms */
 #define MAX_INTID      PLAT_GIC_NUM_INTIDS /* bounds every table indexed by INTID */
 
 enum pd_state {
@@ -34,6 +35,16 @@ enum channel_right {
     RIGHT_IRQ_ACK = 1 << 2,
 };
 
+/* A budget of CPU time per period (budget.c), for a PD whose budget is
+ * less than its period; PDs without one (budget = period, the default)
+ * are never throttled and cost the scheduler nothing. Counter ticks. */
+struct sched_context {
+    uint64_t budget, period;
+    uint64_t remaining; /* of this period's budget */
+    uint64_t refill_at; /* when remaining is set back to budget */
+    bool depleted;      /* remaining ran out: whoever runs on it waits for refill_at */
+};
+
 struct channel {
     struct pd *peer;   /* PD at the other end, if any */
     uint8_t peer_id;   /* channel id at the other end */
@@ -53,12 +64,16 @@ struct pd {
     struct pd *waiting_on;  /* callee or parent this PD waits for */
 
     uint64_t group_floor;   /* bit of the lowest rank of pd's priority (sched.c) */
+    /* The PD's own scheduling context (NULL: unlimited) and the one it runs
+     * on now: its own, or, a passive PD serving a call, its caller's. */
+    struct sched_context *own_sc, *running_sc;
     uint64_t call_msginfo;  /* valid in PD_BLOCKED_CALL */
     uint8_t call_channel;   /* callee-side id of the pending call */
     uint8_t state;
     uint8_t priority;
     uint8_t index;
     uint8_t rank;           /* position in priority order (sched.c) */
+    uint8_t passive;        /* serves calls on its callers' scheduling contexts */
 
     uint8_t fault_kind;     /* valid in PD_FAULTED */
     uint64_t fault_pc, fault_address, fault_esr;
@@ -77,6 +92,12 @@ struct core {
     struct arch_core arch;
     uint64_t ready;         /* runnable PDs (current included), bit = rank */
     uint8_t cursor[PRIDE_MAX_PDS]; /* round-robin position, by group's lowest rank */
+    uint64_t throttled;     /* runnable PDs waiting for their context's refill, bit = rank */
+    unsigned depleted;      /* contexts run out and not yet refilled */
+    struct sched_context *sc; /* the context being charged (current's), or NULL */
+    uint64_t sc_since;      /* counter value it was last charged to */
+    uint64_t slice_end;     /* counter value the running time slice ends at */
+    uint64_t timer_deadline; /* what the kernel's timer is set for */
 };
 
 extern struct pd pds[PRIDE_MAX_PDS];
@@ -95,6 +116,7 @@ static inline const struct channel *channel_with(const struct pd *pd, uint64_t c
  *   entry.c, syscall.c  kernel entry and exit, system-call dispatch
  *   pd.c, fault.c       the PD table, child control, faults
  *   ipc.c, irq.c        notifications, calls, receive; interrupt dispatch
+ *   budget.c            scheduling contexts: charging, throttling, refills
  *   sched.c, print.c    the scheduler; console output
  */
 
@@ -135,10 +157,20 @@ void irq_dispatch(struct core *core, unsigned intid);
 bool irq_ack(struct pd *pd, uint64_t ch);
 void irq_ack_channels(struct pd *pd, uint64_t mask);
 
+/* budget.c */
+void budget_init(struct pd *pd);
+void budget_start(struct core *core);
+void budget_switch(struct core *core, struct sched_context *sc);
+void budget_timer(struct core *core);
+
 /* sched.c */
 void sched_init(void);
 void sched_wake(struct pd *pd);
 void sched_remove(struct pd *pd);
+void sched_drop(struct pd *pd);
+void sched_throttle(struct pd *pd);
+void sched_release(struct pd *pd);
+bool sched_throttled(const struct pd *pd);
 void sched_timeslice_expired(struct core *core);
 struct pd *sched_pick(struct core *core);
 

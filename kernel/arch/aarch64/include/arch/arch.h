@@ -25,8 +25,11 @@ void arch_irq_unmask(unsigned intid);
 unsigned arch_irq_acknowledge(void);
 void arch_irq_end(unsigned intid);
 
-/* Kernel preemption timer. */
-void arch_timer_start(uint64_t ns);
+/* The system counter, and the kernel's timer (time slices, budgets):
+ * one deadline in counter ticks, its interrupt PLAT_KERNEL_TIMER_INTID. */
+uint64_t arch_counter_hz(void);
+uint64_t arch_counter_now(void);
+void arch_timer_at(uint64_t deadline);
 
 /* Debug console. */
 void arch_putc(char c);

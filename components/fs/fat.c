@@ -517,7 +517,10 @@ static enum fs_status do_open(const struct fs_command *c, const char *path, uint
         if (st != FAT_OK)
             return status_of(st);
     }
-    return new_handle(d, f & FS_O_WRITE, value);
+    enum fs_status opened = new_handle(d, f & FS_O_WRITE, value);
+    if (opened == FS_OK && (f & FS_O_STAT)) /* as its node has it: open handles write through it */
+        put_stat(&handles[*value].node->d, c->data_offset);
+    return opened;
 }
 
 /* A handle let go; what its writes left in the cache is written back (a
@@ -612,18 +615,20 @@ static enum fs_status do_statfs(const struct fs_command *c)
 static enum fs_status on_path(const struct fs_command *c, const char *path, uint64_t *value)
 {
     static char to[FS_WORKERS][FS_PATH_MAX + 1];
-    struct fat_dirent *d = &(struct fat_dirent){0};
+    struct fat_dirent d; /* zeroed only where it is used: a GET's OPEN has its own */
     enum fs_status st;
     switch (c->op) {
     case FS_OPEN:
         return do_open(c, path, value);
     case FS_STAT:
-        st = status_of(fat_lookup(&volume, path, d));
+        d = (struct fat_dirent){0};
+        st = status_of(fat_lookup(&volume, path, &d));
         if (st == FS_OK)
-            put_stat(d, c->data_offset);
+            put_stat(&d, c->data_offset);
         return st;
     case FS_MKDIR:
-        return status_of(fat_create(&volume, path, true, now(), d));
+        d = (struct fat_dirent){0};
+        return status_of(fat_create(&volume, path, true, now(), &d));
     case FS_UNLINK:
     case FS_RMDIR:
         st = check_not_open(path);

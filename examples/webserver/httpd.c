@@ -64,8 +64,7 @@ struct conn {
     char in[HTTP_MAX_HEAD];
     size_t in_len;
     struct http_request req;
-    struct http_response head;   /* a file's, until it is open */
-    char etag[HTTP_ETAG_BYTES];  /* head's */
+    char etag[HTTP_ETAG_BYTES];  /* the file's, for its head */
     char out[HTTP_RESPONSE_HEAD_MAX + HTTP_PAGE_MAX]; /* the staged head (and page) */
     uint32_t out_len, out_sent;
     uint8_t *slot;
@@ -379,19 +378,8 @@ static void on_read(struct conn *c, const struct fs_completion *done)
     pump(c);
 }
 
-/* The file's head is staged only now: a failed open can still be told. */
-static void on_open(struct conn *c, const struct fs_completion *done)
-{
-    if (done->status != FS_OK) {
-        status_error(c, done->status);
-        return;
-    }
-    c->open = true, c->handle = (uint32_t)done->value;
-    stage_head(c, &c->head);
-    send_response(c, c->head.length);
-}
-
-/* The file's response by the request's conditions: 304, 416, 206 or 200. */
+/* The open file's response by the request's conditions: 304, 416, 206 or
+ * 200 (the handle is closed when the response is out). */
 static void serve_file(struct conn *c)
 {
     uint64_t first, count;
@@ -417,12 +405,18 @@ static void serve_file(struct conn *c)
         respond(c, &r, false);
         return;
     }
-    c->head = r;
     c->next = first;
-    ask_path(c, FS_OPEN, 0, on_open);
+    stage_head(c, &r);
+    send_response(c, count);
 }
 
-static void on_stat(struct conn *c, const struct fs_completion *done);
+static void on_opened(struct conn *c, const struct fs_completion *done);
+
+/* c's path opened, its status with it: one command, one walk of the path. */
+static void open_path(struct conn *c)
+{
+    ask_path(c, FS_OPEN, FS_O_STAT, on_opened);
+}
 
 /* A directory: its index.html, once; a 301 first if its '/' is missing. */
 static void serve_directory(struct conn *c)
@@ -441,7 +435,7 @@ static void serve_directory(struct conn *c)
     }
     strcpy(c->path + (n > 1 ? n : 0), INDEX);
     c->index_tried = true;
-    ask_path(c, FS_STAT, 0, on_stat);
+    open_path(c);
 }
 
 /* ---- listing a directory without index.html ---- */
@@ -524,7 +518,8 @@ static void on_listing_entry(struct conn *c, const struct fs_completion *done)
     read_entry(c);
 }
 
-static void on_stat(struct conn *c, const struct fs_completion *done)
+/* A file is served; a directory is let go, and its index looked for. */
+static void on_opened(struct conn *c, const struct fs_completion *done)
 {
     if (done->status == FS_ERR_NOT_FOUND && c->index_tried) {
         list_directory(c);
@@ -534,11 +529,15 @@ static void on_stat(struct conn *c, const struct fs_completion *done)
         status_error(c, done->status);
         return;
     }
+    c->open = true, c->handle = (uint32_t)done->value;
     memcpy(&c->stat, c->slot, sizeof(c->stat));
-    if (c->stat.mode == FS_MODE_DIR)
-        serve_directory(c);
-    else
+    if (c->stat.mode != FS_MODE_DIR) {
         serve_file(c);
+        return;
+    }
+    close_handle(c->handle);
+    c->open = false;
+    serve_directory(c);
 }
 
 /* ---- storing an upload (PUT) ---- */
@@ -794,7 +793,7 @@ static void start(struct conn *c)
     if (answer_insns(c) || answer_status(c))
         return;
     strcpy(c->path, c->req.path);
-    ask_path(c, FS_STAT, 0, on_stat);
+    open_path(c);
 }
 
 /* Requests already in, one after another (pipelining), while the

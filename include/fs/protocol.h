@@ -30,7 +30,7 @@
 #define FS_MAX_OPEN 32    /* handles a server holds at once */
 
 enum fs_op {
-    FS_OPEN = 1,  /* path, flags -> value: handle */
+    FS_OPEN = 1,  /* path, flags -> value: handle (and with FS_O_STAT, struct fs_stat in data) */
     FS_CLOSE,     /* handle */
     FS_READ,      /* handle, offset, data -> value: bytes read (0 at the end) */
     FS_WRITE,     /* handle, offset, data, flags -> value: bytes, value2: offset after them */
@@ -54,7 +54,8 @@ enum fs_op {
 #define FS_O_EXCL 0x4      /* with CREATE: the file must not exist */
 #define FS_O_TRUNCATE 0x8  /* cut to 0 bytes (needs WRITE) */
 #define FS_O_DIRECTORY 0x10 /* must be a directory (for READDIR) */
-#define FS_O_ALL 0x1f
+#define FS_O_STAT 0x20     /* the file's status answered in data, as STAT does: one command, not two */
+#define FS_O_ALL 0x3f
 /* WRITE flags */
 #define FS_WRITE_APPEND 0x1
 
@@ -120,10 +121,14 @@ _Static_assert(sizeof(struct ring_shared) + FS_QUEUE_CAPACITY * sizeof(struct fs
                "completion queue must fit its region");
 
 /* Bytes of the data region a command reads or writes, from data_offset
- * (STAT's answer takes the place of its path). */
+ * (STAT's answer, and OPEN's with FS_O_STAT, takes the place of its path). */
 static inline uint64_t fs_command_data_bytes(const struct fs_command *c)
 {
     switch (c->op) {
+    case FS_OPEN:
+        if (!(c->flags & FS_O_STAT))
+            return c->count;
+        /* fall through */
     case FS_STAT:
         return c->count > sizeof(struct fs_stat) ? c->count : sizeof(struct fs_stat);
     case FS_FSTAT:

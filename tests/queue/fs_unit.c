@@ -39,6 +39,8 @@ static void test_good_commands(void)
     CHECK(check(FS_WRITE, 0, REGION, 0, 0) == FS_OK); /* nothing, at the very end */
     CHECK(check(FS_RENAME, 0, REGION - 20, 10, 10) == FS_OK);
     CHECK(check(FS_STAT, 0, REGION - sizeof(struct fs_stat), 3, 0) == FS_OK);
+    CHECK(check(FS_OPEN, FS_O_STAT, REGION - sizeof(struct fs_stat), 3, 0) == FS_OK);
+    CHECK(check(FS_OPEN, 0, REGION - 3, 3, 0) == FS_OK); /* no status: the path's room only */
     CHECK(check(FS_READDIR, 0, REGION - sizeof(struct fs_dirent), 0, 0) == FS_OK);
     CHECK(check(FS_STATFS, 0, 0, 0, 0) == FS_OK);
     CHECK(check(FS_SYNC, 0, 0, 0, 0) == FS_OK);
@@ -50,6 +52,7 @@ static void test_bad_commands(void)
     CHECK(check(FS_OP_LIMIT, 0, 0, 0, 0) == FS_ERR_BAD_REQUEST);
     CHECK(check(UINT32_MAX, 0, 0, 0, 0) == FS_ERR_BAD_REQUEST);
     CHECK(check(FS_OPEN, FS_O_ALL + 1, 0, 5, 0) == FS_ERR_BAD_REQUEST);
+    CHECK(check(FS_OPEN, FS_O_STAT, REGION - 3, 3, 0) == FS_ERR_BAD_REQUEST); /* no room for it */
     CHECK(check(FS_READ, FS_WRITE_APPEND, 0, 5, 0) == FS_ERR_BAD_REQUEST);
     CHECK(check(FS_OPEN, 0, 0, 0, 0) == FS_ERR_BAD_REQUEST);        /* an empty path */
     CHECK(check(FS_RENAME, 0, 0, 5, 0) == FS_ERR_BAD_REQUEST);      /* no second path */

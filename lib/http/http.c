@@ -432,19 +432,52 @@ static unsigned month_days(uint64_t y, unsigned m)
     return days[m] + (m == 1 && leap(y));
 }
 
-/* Days from 1970-01-01 to y-m-d (m from 0, d from 1): y and m walked, as
- * years past 9999 are no date of HTTP's. */
-static uint64_t days_of(uint64_t y, unsigned m, unsigned d)
+/* Dates are counted from 0000-03-01 (proleptic Gregorian): with years
+ * starting in March, a leap day is the last day of its year, so a month's
+ * start within the year never depends on the year, and each 400-, 100-
+ * and 4-year block ends with its only irregular day. */
+#define EPOCH_FROM_MARCH 719468u /* days from 0000-03-01 to 1970-01-01 */
+#define DAYS_400Y 146097u
+#define DAYS_100Y 36524u /* the 400 years' last century has one more */
+#define DAYS_4Y 1461u    /* a century's last 4 years may have one less */
+
+/* The first day of month m (0: March) in a March-based year: the months
+ * from March run 31, 30, 31, 30, 31 days, five by five (153 days), so
+ * the starts lie on the line 30.6 m, rounded down after adding 0.4. */
+static unsigned march_month_start(unsigned m)
 {
-    uint64_t days = 0;
-    for (uint64_t k = 1970; k < y; k++)
-        days += 365 + leap(k);
-    for (unsigned k = 0; k < m; k++)
-        days += month_days(y, k);
-    return days + d - 1;
+    return (153 * m + 2) / 5;
+}
+
+/* Days from 1970-01-01 to y-m-d (m from 0, d from 1; y from 1970): the
+ * March-based years before y's, 365 days each and a leap day for every
+ * leap year among them, then the months before m. */
+static uint64_t days_of(unsigned y, unsigned m, unsigned d)
+{
+    unsigned years = m < 2 ? y - 1 : y, month = m < 2 ? m + 10 : m - 2;
+    return 365ull * years + years / 4 - years / 100 + years / 400 + march_month_start(month) +
+           d - 1 - EPOCH_FROM_MARCH;
 }
 
 #define LAST_DAY 2932896u /* 9999-12-31, in days from 1970-01-01 */
+
+/* Year, month (from 0) and day (from 1) of day 'days' from 1970-01-01,
+ * days <= LAST_DAY: 400-year cycles, then centuries, 4-year blocks and
+ * years, each division clamped where a block's last day is its extra one. */
+static void civil_of(unsigned days, unsigned *y, unsigned *m, unsigned *d)
+{
+    unsigned z = days + EPOCH_FROM_MARCH, cycles = z / DAYS_400Y, r = z % DAYS_400Y;
+    unsigned centuries = r / DAYS_100Y < 3 ? r / DAYS_100Y : 3;
+    r -= centuries * DAYS_100Y;
+    unsigned blocks = r / DAYS_4Y;
+    r -= blocks * DAYS_4Y;
+    unsigned years = r / 365 < 3 ? r / 365 : 3;
+    r -= years * 365; /* the day of the March-based year, 0 to 365 */
+    unsigned month = (5 * r + 2) / 153; /* march_month_start's inverse */
+    *d = r - march_month_start(month) + 1;
+    *m = month < 10 ? month + 2 : month - 10;
+    *y = 400 * cycles + 100 * centuries + 4 * blocks + years + (month >= 10);
+}
 
 static void put2(char *out, unsigned v)
 {
@@ -453,23 +486,19 @@ static void put2(char *out, unsigned v)
 
 void http_format_date(uint64_t t, char out[HTTP_DATE_BYTES])
 {
-    uint64_t days = t / 86400, secs = t % 86400, y = 1970;
-    unsigned m = 0;
-    if (days > LAST_DAY)
-        days = LAST_DAY; /* held at the last day a four-digit year can say */
-    for (; days >= 365u + leap(y); y++)
-        days -= 365u + leap(y);
-    for (; days >= month_days(y, m); m++)
-        days -= month_days(y, m);
-    const char *wd = weekdays[(t / 86400 < LAST_DAY ? t / 86400 : LAST_DAY) % 7], *mo = months[m];
+    /* held at the last day a four-digit year can say */
+    unsigned days = t / 86400 < LAST_DAY ? (unsigned)(t / 86400) : LAST_DAY;
+    unsigned secs = (unsigned)(t % 86400), y, m, d;
+    civil_of(days, &y, &m, &d);
+    const char *wd = weekdays[days % 7], *mo = months[m];
     out[0] = wd[0], out[1] = wd[1], out[2] = wd[2], out[3] = ',', out[4] = ' ';
-    put2(out + 5, (unsigned)days + 1);
+    put2(out + 5, d);
     out[7] = ' ', out[8] = mo[0], out[9] = mo[1], out[10] = mo[2], out[11] = ' ';
-    put2(out + 12, (unsigned)(y / 100)), put2(out + 14, (unsigned)(y % 100));
+    put2(out + 12, y / 100), put2(out + 14, y % 100);
     out[16] = ' ';
-    put2(out + 17, (unsigned)(secs / 3600)), out[19] = ':';
-    put2(out + 20, (unsigned)(secs / 60 % 60)), out[22] = ':';
-    put2(out + 23, (unsigned)(secs % 60));
+    put2(out + 17, secs / 3600), out[19] = ':';
+    put2(out + 20, secs / 60 % 60), out[22] = ':';
+    put2(out + 23, secs % 60);
     out[25] = ' ', out[26] = 'G', out[27] = 'M', out[28] = 'T', out[29] = 0;
 }
 

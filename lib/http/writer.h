@@ -42,7 +42,8 @@ static inline void put(struct writer *w, const char *s, size_t len)
 /* A string literal: its length is known, so the compiler copies it in a
  * few word moves (the builtin needs no libc for a constant length). */
 #define put_lit(w, lit) put_known((w), (lit), sizeof(lit) - 1)
-__attribute__((always_inline)) static inline void put_known(struct writer *w, const char *s, size_t len)
+__attribute__((always_inline)) static inline void put_known(struct writer *w, const char *s,
+                                                           size_t len)
 {
     char *d = take(w, len);
     if (d)

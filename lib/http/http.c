@@ -14,14 +14,18 @@ static char lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
-/* RFC 9110's tchar: what a method or a field name is made of. */
+/* RFC 9110's tchar: what a method or a field name is made of. Letters
+ * and digits, nearly every byte of a name, are answered before the
+ * search through the others. */
 static bool is_tchar(char c)
 {
     static const char extra[] = "!#$%&'*+-.^_`|~";
+    if (is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return true;
     for (const char *e = extra; *e; e++)
         if (c == *e)
             return true;
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return false;
 }
 
 static bool same_text(const char *a, size_t n, const char *b) /* b: lower case, NUL-ended */
@@ -106,11 +110,13 @@ static unsigned add_segment(char *out, size_t *len, const char *seg, size_t n)
         (*len)--; /* and its '/' */
         return 200;
     }
-    if (*len + 1 + n >= HTTP_PATH_MAX)
+    size_t at = *len; /* a local: the byte stores could alias *len */
+    if (at + 1 + n >= HTTP_PATH_MAX)
         return 414;
-    out[(*len)++] = '/';
+    out[at++] = '/';
     for (size_t i = 0; i < n; i++)
-        out[(*len)++] = seg[i];
+        out[at++] = seg[i];
+    *len = at;
     return 200;
 }
 
@@ -282,26 +288,48 @@ static void keep_etag(const char *v, size_t n, struct http_request *r)
     r->if_none_match[n] = 0;
 }
 
-/* One field (name[0..nn), value[0..vn), trimmed): what it says, kept. */
+/* The fields of 17 letters: Transfer-Encoding and If-Modified-Since. */
+static unsigned take_field17(const char *name, const char *v, size_t vn, struct http_request *r,
+                             struct field_state *f)
+{
+    if (same_text(name, 17, "transfer-encoding"))
+        return f->transfer_encoding = true, transfer_coding(v, vn, r);
+    if (same_text(name, 17, "if-modified-since"))
+        r->has_if_modified_since = http_parse_date(v, vn, &r->if_modified_since);
+    return 200;
+}
+
+/* One field (name[0..nn), value[0..vn), trimmed): what it says, kept.
+ * The name's length picks the one known name it can be before any text
+ * is compared. */
 static unsigned take_field(const char *name, size_t nn, const char *v, size_t vn,
                            struct http_request *r, struct field_state *f)
 {
-    if (same_text(name, nn, "host"))
-        f->hosts++;
-    else if (same_text(name, nn, "connection"))
-        connection_options(v, vn, f);
-    else if (same_text(name, nn, "content-length"))
-        return content_length(v, vn, r, f);
-    else if (same_text(name, nn, "transfer-encoding"))
-        return f->transfer_encoding = true, transfer_coding(v, vn, r);
-    else if (same_text(name, nn, "range"))
-        byte_range(v, vn, r);
-    else if (same_text(name, nn, "if-none-match"))
-        keep_etag(v, vn, r);
-    else if (same_text(name, nn, "if-modified-since"))
-        r->has_if_modified_since = http_parse_date(v, vn, &r->if_modified_since);
-    else if (same_text(name, nn, "expect"))
-        return (r->expect_continue = same_text(v, vn, "100-continue")) ? 200 : 417;
+    switch (nn) {
+    case 4:
+        f->hosts += same_text(name, nn, "host");
+        break;
+    case 5:
+        if (same_text(name, nn, "range"))
+            byte_range(v, vn, r);
+        break;
+    case 6:
+        if (same_text(name, nn, "expect"))
+            return (r->expect_continue = same_text(v, vn, "100-continue")) ? 200 : 417;
+        break;
+    case 10:
+        if (same_text(name, nn, "connection"))
+            connection_options(v, vn, f);
+        break;
+    case 13:
+        if (same_text(name, nn, "if-none-match"))
+            keep_etag(v, vn, r);
+        break;
+    case 14:
+        return same_text(name, nn, "content-length") ? content_length(v, vn, r, f) : 200;
+    case 17:
+        return take_field17(name, v, vn, r, f);
+    }
     return 200;
 }
 
@@ -585,27 +613,35 @@ bool http_parse_date(const char *s, size_t n, uint64_t *out)
 
 /* ---- media types ---- */
 
+/* An extension and its media type; the length and first letter are
+ * compared before the whole extension. */
+#define MEDIA(ext, type) {ext, sizeof(ext) - 1, type}
+static const struct media {
+    char ext[6];
+    unsigned char len;
+    const char *type;
+} media[] = {
+    MEDIA("html", "text/html; charset=utf-8"), MEDIA("htm", "text/html; charset=utf-8"),
+    MEDIA("css", "text/css"), MEDIA("js", "text/javascript"), MEDIA("mjs", "text/javascript"),
+    MEDIA("json", "application/json"), MEDIA("txt", "text/plain; charset=utf-8"),
+    MEDIA("xml", "application/xml"), MEDIA("svg", "image/svg+xml"), MEDIA("png", "image/png"),
+    MEDIA("jpg", "image/jpeg"), MEDIA("jpeg", "image/jpeg"), MEDIA("gif", "image/gif"),
+    MEDIA("webp", "image/webp"), MEDIA("ico", "image/x-icon"), MEDIA("pdf", "application/pdf"),
+    MEDIA("wasm", "application/wasm"), MEDIA("woff", "font/woff"), MEDIA("woff2", "font/woff2"),
+    MEDIA("mp4", "video/mp4"), MEDIA("webm", "video/webm"), MEDIA("mp3", "audio/mpeg"),
+    MEDIA("zip", "application/zip"), MEDIA("gz", "application/gzip"),
+    MEDIA("tar", "application/x-tar"),
+};
+
 const char *http_mime_type(const char *path)
 {
-    static const char *const types[][2] = {
-        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-        {"css", "text/css"}, {"js", "text/javascript"}, {"mjs", "text/javascript"},
-        {"json", "application/json"}, {"txt", "text/plain; charset=utf-8"},
-        {"xml", "application/xml"}, {"svg", "image/svg+xml"}, {"png", "image/png"},
-        {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"gif", "image/gif"},
-        {"webp", "image/webp"}, {"ico", "image/x-icon"}, {"pdf", "application/pdf"},
-        {"wasm", "application/wasm"}, {"woff", "font/woff"}, {"woff2", "font/woff2"},
-        {"mp4", "video/mp4"}, {"webm", "video/webm"}, {"mp3", "audio/mpeg"},
-        {"zip", "application/zip"}, {"gz", "application/gzip"}, {"tar", "application/x-tar"},
-    };
-    const char *dot = NULL;
-    for (const char *p = path; *p; p++)
-        dot = *p == '.' ? p : *p == '/' ? NULL : dot;
-    size_t n = 0;
-    while (dot && dot[1 + n])
-        n++;
-    for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
-        if (same_text(dot + 1, n, types[i][0]))
-            return types[i][1];
+    const char *dot = NULL, *end = path;
+    for (; *end; end++)
+        dot = *end == '.' ? end : *end == '/' ? NULL : dot;
+    size_t n = dot ? (size_t)(end - dot - 1) : 0;
+    char first = dot ? lower(dot[1]) : 0;
+    for (size_t i = 0; n && i < sizeof(media) / sizeof(media[0]); i++)
+        if (media[i].len == n && media[i].ext[0] == first && same_text(dot + 1, n, media[i].ext))
+            return media[i].type;
     return "application/octet-stream";
 }

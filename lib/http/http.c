@@ -14,14 +14,18 @@ static char lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
-/* RFC 9110's tchar: what a method or a field name is made of. */
+/* RFC 9110's tchar: what a method or a field name is made of. Letters
+ * and digits, nearly every byte of a name, are answered before the
+ * search through the others. */
 static bool is_tchar(char c)
 {
     static const char extra[] = "!#$%&'*+-.^_`|~";
+    if (is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return true;
     for (const char *e = extra; *e; e++)
         if (c == *e)
             return true;
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return false;
 }
 
 static bool same_text(const char *a, size_t n, const char *b) /* b: lower case, NUL-ended */
@@ -106,11 +110,13 @@ static unsigned add_segment(char *out, size_t *len, const char *seg, size_t n)
         (*len)--; /* and its '/' */
         return 200;
     }
-    if (*len + 1 + n >= HTTP_PATH_MAX)
+    size_t at = *len; /* a local: the byte stores could alias *len */
+    if (at + 1 + n >= HTTP_PATH_MAX)
         return 414;
-    out[(*len)++] = '/';
+    out[at++] = '/';
     for (size_t i = 0; i < n; i++)
-        out[(*len)++] = seg[i];
+        out[at++] = seg[i];
+    *len = at;
     return 200;
 }
 
@@ -282,26 +288,48 @@ static void keep_etag(const char *v, size_t n, struct http_request *r)
     r->if_none_match[n] = 0;
 }
 
-/* One field (name[0..nn), value[0..vn), trimmed): what it says, kept. */
+/* The fields of 17 letters: Transfer-Encoding and If-Modified-Since. */
+static unsigned take_field17(const char *name, const char *v, size_t vn, struct http_request *r,
+                             struct field_state *f)
+{
+    if (same_text(name, 17, "transfer-encoding"))
+        return f->transfer_encoding = true, transfer_coding(v, vn, r);
+    if (same_text(name, 17, "if-modified-since"))
+        r->has_if_modified_since = http_parse_date(v, vn, &r->if_modified_since);
+    return 200;
+}
+
+/* One field (name[0..nn), value[0..vn), trimmed): what it says, kept.
+ * The name's length picks the one known name it can be before any text
+ * is compared. */
 static unsigned take_field(const char *name, size_t nn, const char *v, size_t vn,
                            struct http_request *r, struct field_state *f)
 {
-    if (same_text(name, nn, "host"))
-        f->hosts++;
-    else if (same_text(name, nn, "connection"))
-        connection_options(v, vn, f);
-    else if (same_text(name, nn, "content-length"))
-        return content_length(v, vn, r, f);
-    else if (same_text(name, nn, "transfer-encoding"))
-        return f->transfer_encoding = true, transfer_coding(v, vn, r);
-    else if (same_text(name, nn, "range"))
-        byte_range(v, vn, r);
-    else if (same_text(name, nn, "if-none-match"))
-        keep_etag(v, vn, r);
-    else if (same_text(name, nn, "if-modified-since"))
-        r->has_if_modified_since = http_parse_date(v, vn, &r->if_modified_since);
-    else if (same_text(name, nn, "expect"))
-        return (r->expect_continue = same_text(v, vn, "100-continue")) ? 200 : 417;
+    switch (nn) {
+    case 4:
+        f->hosts += same_text(name, nn, "host");
+        break;
+    case 5:
+        if (same_text(name, nn, "range"))
+            byte_range(v, vn, r);
+        break;
+    case 6:
+        if (same_text(name, nn, "expect"))
+            return (r->expect_continue = same_text(v, vn, "100-continue")) ? 200 : 417;
+        break;
+    case 10:
+        if (same_text(name, nn, "connection"))
+            connection_options(v, vn, f);
+        break;
+    case 13:
+        if (same_text(name, nn, "if-none-match"))
+            keep_etag(v, vn, r);
+        break;
+    case 14:
+        return same_text(name, nn, "content-length") ? content_length(v, vn, r, f) : 200;
+    case 17:
+        return take_field17(name, v, vn, r, f);
+    }
     return 200;
 }
 
@@ -432,19 +460,52 @@ static unsigned month_days(uint64_t y, unsigned m)
     return days[m] + (m == 1 && leap(y));
 }
 
-/* Days from 1970-01-01 to y-m-d (m from 0, d from 1): y and m walked, as
- * years past 9999 are no date of HTTP's. */
-static uint64_t days_of(uint64_t y, unsigned m, unsigned d)
+/* Dates are counted from 0000-03-01 (proleptic Gregorian): with years
+ * starting in March, a leap day is the last day of its year, so a month's
+ * start within the year never depends on the year, and each 400-, 100-
+ * and 4-year block ends with its only irregular day. */
+#define EPOCH_FROM_MARCH 719468u /* days from 0000-03-01 to 1970-01-01 */
+#define DAYS_400Y 146097u
+#define DAYS_100Y 36524u /* the 400 years' last century has one more */
+#define DAYS_4Y 1461u    /* a century's last 4 years may have one less */
+
+/* The first day of month m (0: March) in a March-based year: the months
+ * from March run 31, 30, 31, 30, 31 days, five by five (153 days), so
+ * the starts lie on the line 30.6 m, rounded down after adding 0.4. */
+static unsigned march_month_start(unsigned m)
 {
-    uint64_t days = 0;
-    for (uint64_t k = 1970; k < y; k++)
-        days += 365 + leap(k);
-    for (unsigned k = 0; k < m; k++)
-        days += month_days(y, k);
-    return days + d - 1;
+    return (153 * m + 2) / 5;
+}
+
+/* Days from 1970-01-01 to y-m-d (m from 0, d from 1; y from 1970): the
+ * March-based years before y's, 365 days each and a leap day for every
+ * leap year among them, then the months before m. */
+static uint64_t days_of(unsigned y, unsigned m, unsigned d)
+{
+    unsigned years = m < 2 ? y - 1 : y, month = m < 2 ? m + 10 : m - 2;
+    return 365ull * years + years / 4 - years / 100 + years / 400 + march_month_start(month) +
+           d - 1 - EPOCH_FROM_MARCH;
 }
 
 #define LAST_DAY 2932896u /* 9999-12-31, in days from 1970-01-01 */
+
+/* Year, month (from 0) and day (from 1) of day 'days' from 1970-01-01,
+ * days <= LAST_DAY: 400-year cycles, then centuries, 4-year blocks and
+ * years, each division clamped where a block's last day is its extra one. */
+static void civil_of(unsigned days, unsigned *y, unsigned *m, unsigned *d)
+{
+    unsigned z = days + EPOCH_FROM_MARCH, cycles = z / DAYS_400Y, r = z % DAYS_400Y;
+    unsigned centuries = r / DAYS_100Y < 3 ? r / DAYS_100Y : 3;
+    r -= centuries * DAYS_100Y;
+    unsigned blocks = r / DAYS_4Y;
+    r -= blocks * DAYS_4Y;
+    unsigned years = r / 365 < 3 ? r / 365 : 3;
+    r -= years * 365; /* the day of the March-based year, 0 to 365 */
+    unsigned month = (5 * r + 2) / 153; /* march_month_start's inverse */
+    *d = r - march_month_start(month) + 1;
+    *m = month < 10 ? month + 2 : month - 10;
+    *y = 400 * cycles + 100 * centuries + 4 * blocks + years + (month >= 10);
+}
 
 static void put2(char *out, unsigned v)
 {
@@ -453,23 +514,19 @@ static void put2(char *out, unsigned v)
 
 void http_format_date(uint64_t t, char out[HTTP_DATE_BYTES])
 {
-    uint64_t days = t / 86400, secs = t % 86400, y = 1970;
-    unsigned m = 0;
-    if (days > LAST_DAY)
-        days = LAST_DAY; /* held at the last day a four-digit year can say */
-    for (; days >= 365u + leap(y); y++)
-        days -= 365u + leap(y);
-    for (; days >= month_days(y, m); m++)
-        days -= month_days(y, m);
-    const char *wd = weekdays[(t / 86400 < LAST_DAY ? t / 86400 : LAST_DAY) % 7], *mo = months[m];
+    /* held at the last day a four-digit year can say */
+    unsigned days = t / 86400 < LAST_DAY ? (unsigned)(t / 86400) : LAST_DAY;
+    unsigned secs = (unsigned)(t % 86400), y, m, d;
+    civil_of(days, &y, &m, &d);
+    const char *wd = weekdays[days % 7], *mo = months[m];
     out[0] = wd[0], out[1] = wd[1], out[2] = wd[2], out[3] = ',', out[4] = ' ';
-    put2(out + 5, (unsigned)days + 1);
+    put2(out + 5, d);
     out[7] = ' ', out[8] = mo[0], out[9] = mo[1], out[10] = mo[2], out[11] = ' ';
-    put2(out + 12, (unsigned)(y / 100)), put2(out + 14, (unsigned)(y % 100));
+    put2(out + 12, y / 100), put2(out + 14, y % 100);
     out[16] = ' ';
-    put2(out + 17, (unsigned)(secs / 3600)), out[19] = ':';
-    put2(out + 20, (unsigned)(secs / 60 % 60)), out[22] = ':';
-    put2(out + 23, (unsigned)(secs % 60));
+    put2(out + 17, secs / 3600), out[19] = ':';
+    put2(out + 20, secs / 60 % 60), out[22] = ':';
+    put2(out + 23, secs % 60);
     out[25] = ' ', out[26] = 'G', out[27] = 'M', out[28] = 'T', out[29] = 0;
 }
 
@@ -556,27 +613,35 @@ bool http_parse_date(const char *s, size_t n, uint64_t *out)
 
 /* ---- media types ---- */
 
+/* An extension and its media type; the length and first letter are
+ * compared before the whole extension. */
+#define MEDIA(ext, type) {ext, sizeof(ext) - 1, type}
+static const struct media {
+    char ext[6];
+    unsigned char len;
+    const char *type;
+} media[] = {
+    MEDIA("html", "text/html; charset=utf-8"), MEDIA("htm", "text/html; charset=utf-8"),
+    MEDIA("css", "text/css"), MEDIA("js", "text/javascript"), MEDIA("mjs", "text/javascript"),
+    MEDIA("json", "application/json"), MEDIA("txt", "text/plain; charset=utf-8"),
+    MEDIA("xml", "application/xml"), MEDIA("svg", "image/svg+xml"), MEDIA("png", "image/png"),
+    MEDIA("jpg", "image/jpeg"), MEDIA("jpeg", "image/jpeg"), MEDIA("gif", "image/gif"),
+    MEDIA("webp", "image/webp"), MEDIA("ico", "image/x-icon"), MEDIA("pdf", "application/pdf"),
+    MEDIA("wasm", "application/wasm"), MEDIA("woff", "font/woff"), MEDIA("woff2", "font/woff2"),
+    MEDIA("mp4", "video/mp4"), MEDIA("webm", "video/webm"), MEDIA("mp3", "audio/mpeg"),
+    MEDIA("zip", "application/zip"), MEDIA("gz", "application/gzip"),
+    MEDIA("tar", "application/x-tar"),
+};
+
 const char *http_mime_type(const char *path)
 {
-    static const char *const types[][2] = {
-        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-        {"css", "text/css"}, {"js", "text/javascript"}, {"mjs", "text/javascript"},
-        {"json", "application/json"}, {"txt", "text/plain; charset=utf-8"},
-        {"xml", "application/xml"}, {"svg", "image/svg+xml"}, {"png", "image/png"},
-        {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"gif", "image/gif"},
-        {"webp", "image/webp"}, {"ico", "image/x-icon"}, {"pdf", "application/pdf"},
-        {"wasm", "application/wasm"}, {"woff", "font/woff"}, {"woff2", "font/woff2"},
-        {"mp4", "video/mp4"}, {"webm", "video/webm"}, {"mp3", "audio/mpeg"},
-        {"zip", "application/zip"}, {"gz", "application/gzip"}, {"tar", "application/x-tar"},
-    };
-    const char *dot = NULL;
-    for (const char *p = path; *p; p++)
-        dot = *p == '.' ? p : *p == '/' ? NULL : dot;
-    size_t n = 0;
-    while (dot && dot[1 + n])
-        n++;
-    for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
-        if (same_text(dot + 1, n, types[i][0]))
-            return types[i][1];
+    const char *dot = NULL, *end = path;
+    for (; *end; end++)
+        dot = *end == '.' ? end : *end == '/' ? NULL : dot;
+    size_t n = dot ? (size_t)(end - dot - 1) : 0;
+    char first = dot ? lower(dot[1]) : 0;
+    for (size_t i = 0; n && i < sizeof(media) / sizeof(media[0]); i++)
+        if (media[i].len == n && media[i].ext[0] == first && same_text(dot + 1, n, media[i].ext))
+            return media[i].type;
     return "application/octet-stream";
 }

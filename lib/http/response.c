@@ -21,11 +21,11 @@ static void put_encoded(struct writer *w, const char *name)
 void http_etag(uint64_t size, uint64_t mtime, char out[HTTP_ETAG_BYTES])
 {
     struct writer w = {out, 0, HTTP_ETAG_BYTES - 1, false};
-    put(&w, "\"", 1);
+    put_lit(&w, "\"");
     put_number(&w, size, 16);
-    put(&w, "-", 1);
+    put_lit(&w, "-");
     put_number(&w, mtime, 16);
-    put(&w, "\"", 1);
+    put_lit(&w, "\"");
     out[finish(&w)] = 0;
 }
 
@@ -81,76 +81,82 @@ const char *http_reason(unsigned code)
 
 /* ---- the head ---- */
 
-static void field(struct writer *w, const char *name, const char *value)
-{
-    put_str(w, name);
-    put(w, ": ", 2);
-    put_str(w, value);
-    put(w, "\r\n", 2);
-}
+/* "Name: value\r\n", the value put by put_value: the name is a literal and
+ * its ": " goes with it in one copy. */
+#define field_of(w, name, put_value)                                                            \
+    do {                                                                                        \
+        put_lit(w, name ": ");                                                                  \
+        put_value;                                                                              \
+        put_lit(w, "\r\n");                                                                     \
+    } while (0)
 
-static void field_number(struct writer *w, const char *name, uint64_t value)
-{
-    put_str(w, name);
-    put(w, ": ", 2);
-    put_number(w, value, 10);
-    put(w, "\r\n", 2);
-}
-
-static void field_date(struct writer *w, const char *name, uint64_t t)
+/* An HTTP date (its fixed length copied whole). */
+static void put_date(struct writer *w, uint64_t t)
 {
     char date[HTTP_DATE_BYTES];
     http_format_date(t, date);
-    field(w, name, date);
+    put_known(w, date, HTTP_DATE_BYTES - 1);
 }
 
 /* Content-Range: "bytes first-last/total", or "bytes * /total" (416). */
 static void content_range(struct writer *w, const struct http_response *r)
 {
-    put_str(w, "Content-Range: bytes ");
+    put_lit(w, "Content-Range: bytes ");
     if (r->ranged) {
         put_number(w, r->range_first, 10);
-        put(w, "-", 1);
+        put_lit(w, "-");
         put_number(w, r->range_first + r->range_count - 1, 10);
     } else {
-        put(w, "*", 1);
+        put_lit(w, "*");
     }
-    put(w, "/", 1);
+    put_lit(w, "/");
     put_number(w, r->total, 10);
-    put(w, "\r\n", 2);
+    put_lit(w, "\r\n");
+}
+
+/* The status line, Date and Server: the constant text between them
+ * merged into literals. */
+static void status_line(struct writer *w, const struct http_response *r)
+{
+    put_lit(w, "HTTP/1.1 ");
+    put_number(w, r->code, 10);
+    put_lit(w, " ");
+    put_str(w, http_reason(r->code));
+    put_lit(w, "\r\nDate: ");
+    put_date(w, r->now);
+    put_lit(w, "\r\nServer: Pride\r\n");
+}
+
+/* What the body is: its type, length, validators and range. */
+static void entity_fields(struct writer *w, const struct http_response *r)
+{
+    if (r->content_type)
+        field_of(w, "Content-Type", put_str(w, r->content_type));
+    if (r->has_length)
+        field_of(w, "Content-Length", put_number(w, r->length, 10));
+    if (r->has_mtime)
+        field_of(w, "Last-Modified", put_date(w, r->mtime));
+    if (r->etag)
+        field_of(w, "ETag", put_str(w, r->etag));
+    if (r->ranged || r->unsatisfiable)
+        content_range(w, r);
 }
 
 size_t http_format_head(const struct http_response *r, char *out, size_t cap)
 {
     struct writer w = {out, 0, cap, false};
-    put_str(&w, "HTTP/1.1 ");
-    put_number(&w, r->code, 10);
-    put(&w, " ", 1);
-    put_str(&w, http_reason(r->code));
-    put(&w, "\r\n", 2);
-    field_date(&w, "Date", r->now);
-    field(&w, "Server", "Pride");
-    if (r->content_type)
-        field(&w, "Content-Type", r->content_type);
-    if (r->has_length)
-        field_number(&w, "Content-Length", r->length);
-    if (r->has_mtime)
-        field_date(&w, "Last-Modified", r->mtime);
-    if (r->etag)
-        field(&w, "ETag", r->etag);
-    if (r->ranged || r->unsatisfiable)
-        content_range(&w, r);
+    status_line(&w, r);
+    entity_fields(&w, r);
     if (r->code == 200 || r->code == 206)
-        field(&w, "Accept-Ranges", "bytes");
+        put_lit(&w, "Accept-Ranges: bytes\r\n");
     if (r->allow)
-        field(&w, "Allow", r->allow);
-    if (r->location) {
-        put_str(&w, "Location: ");
-        put_encoded(&w, r->location);
-        put(&w, "\r\n", 2);
-    }
-    field(&w, "Connection", r->keep_alive ? "keep-alive" : "close");
-    put(&w, "\r\n", 2);
+        field_of(&w, "Allow", put_str(&w, r->allow));
+    if (r->location)
+        field_of(&w, "Location", put_encoded(&w, r->location));
+    if (r->keep_alive)
+        put_lit(&w, "Connection: keep-alive\r\n\r\n");
+    else
+        put_lit(&w, "Connection: close\r\n\r\n");
     return finish(&w);
 }
 
@@ -159,15 +165,15 @@ size_t http_format_head(const struct http_response *r, char *out, size_t cap)
 size_t http_error_page(unsigned code, char *out, size_t cap)
 {
     struct writer w = {out, 0, cap, false};
-    put_str(&w, "<!DOCTYPE html>\n<html><head><title>");
+    put_lit(&w, "<!DOCTYPE html>\n<html><head><title>");
     put_number(&w, code, 10);
-    put(&w, " ", 1);
+    put_lit(&w, " ");
     put_str(&w, http_reason(code));
-    put_str(&w, "</title></head><body><h1>");
+    put_lit(&w, "</title></head><body><h1>");
     put_number(&w, code, 10);
-    put(&w, " ", 1);
+    put_lit(&w, " ");
     put_str(&w, http_reason(code));
-    put_str(&w, "</h1></body></html>\n");
+    put_lit(&w, "</h1></body></html>\n");
     return finish(&w);
 }
 
@@ -187,14 +193,14 @@ static void put_escaped(struct writer *w, const char *name)
 size_t http_listing_line(const char *name, bool dir, uint64_t size, char *out, size_t cap)
 {
     struct writer w = {out, 0, cap, false};
-    put_str(&w, "<li><a href=\"");
+    put_lit(&w, "<li><a href=\"");
     put_encoded(&w, name);
     put_str(&w, dir ? "/\">" : "\">");
     put_escaped(&w, name);
     put_str(&w, dir ? "/</a></li>\n" : "</a> ");
     if (!dir) {
         put_number(&w, size, 10);
-        put_str(&w, " bytes</li>\n");
+        put_lit(&w, " bytes</li>\n");
     }
     return finish(&w);
 }
@@ -207,7 +213,7 @@ size_t http_listing_start(const char *dir, char *out, size_t cap)
         put_str(&w, twice ? "</title></head>\n<body><h1>Index of " :
                             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of ");
         put_escaped(&w, root ? "" : dir);
-        put(&w, "/", 1);
+        put_lit(&w, "/");
     }
     put_str(&w, root ? "</h1>\n<ul>\n" : "</h1>\n<ul>\n<li><a href=\"../\">../</a></li>\n");
     return finish(&w);
@@ -216,12 +222,12 @@ size_t http_listing_start(const char *dir, char *out, size_t cap)
 size_t http_listing_end(uint64_t omitted, char *out, size_t cap)
 {
     struct writer w = {out, 0, cap, false};
-    put_str(&w, "</ul>\n");
+    put_lit(&w, "</ul>\n");
     if (omitted) {
-        put_str(&w, "<p>");
+        put_lit(&w, "<p>");
         put_number(&w, omitted, 10);
-        put_str(&w, " more not shown</p>\n");
+        put_lit(&w, " more not shown</p>\n");
     }
-    put_str(&w, "</body></html>\n");
+    put_lit(&w, "</body></html>\n");
     return finish(&w);
 }

@@ -2,7 +2,8 @@
  * Unit tests for the HTTP request parser (lib/http), built with ASan and
  * UBSan: the request line, the target's decoding and normalisation (every
  * way of climbing out of the served directory refused), each limit and
- * its status, the fields the server acts on, ranges, dates and media
+ * its status, the fields the server acts on, ranges, dates (every day
+ * from 1970 to 9999 against a day-by-day reference calendar) and media
  * types; then 300,000 mutated and random heads: the parser never reads or
  * writes out of bounds, and every path it accepts is rooted, normalised
  * and free of controls and backslashes. The response side: validators,
@@ -242,6 +243,69 @@ static void test_dates(void)
     }
 }
 
+/* The reference calendar: one day after another, months and years rolled
+ * by their lengths (the plain rule, kept apart from lib/http's arithmetic). */
+struct civil_day {
+    unsigned y, m, d; /* m from 0, d from 1 */
+};
+
+static void next_day(struct civil_day *c)
+{
+    static const unsigned lengths[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = c->y % 4 == 0 && (c->y % 100 != 0 || c->y % 400 == 0);
+    if (++c->d <= lengths[c->m] + (c->m == 1 && leap))
+        return;
+    c->d = 1;
+    if (++c->m == 12)
+        c->m = 0, c->y++;
+}
+
+/* Every day from 1970 to 9999, at a second that moves through the day:
+ * the closed-form calendar formats and parses it as the reference does. */
+static void test_dates_every_day(void)
+{
+    static const char *const wd[7] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+    static const char *const mo[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct civil_day c = {1970, 0, 1};
+    char got[HTTP_DATE_BYTES], want[64];
+    unsigned bad = 0;
+    for (uint64_t day = 0; c.y <= 9999; day++, next_day(&c)) {
+        unsigned secs = (unsigned)(day * 7919 % 86400);
+        uint64_t t = day * 86400 + secs, back;
+        snprintf(want, sizeof(want), "%s, %02u %s %u %02u:%02u:%02u GMT", wd[day % 7], c.d,
+                 mo[c.m], c.y, secs / 3600, secs / 60 % 60, secs % 60);
+        http_format_date(t, got);
+        bad += strcmp(got, want) != 0 || !http_parse_date(want, strlen(want), &back) || back != t;
+    }
+    CHECK(bad == 0);
+    CHECK(c.y == 10000 && c.m == 0 && c.d == 1);
+}
+
+/* The edges by name: leap days kept and skipped, years' ends, and the
+ * last day a four-digit year can say, where later times are held. */
+static void test_date_edges(void)
+{
+    static const struct {
+        uint64_t t;
+        const char *text;
+    } edges[] = {
+        {68255999, "Tue, 29 Feb 1972 23:59:59 GMT"},   {951868799, "Tue, 29 Feb 2000 23:59:59 GMT"},
+        {4107628799, "Mon, 01 Mar 2100 23:59:59 GMT"}, {13569465599, "Fri, 31 Dec 2399 23:59:59 GMT"},
+        {13574649599, "Tue, 29 Feb 2400 23:59:59 GMT"}, {253402300799, "Fri, 31 Dec 9999 23:59:59 GMT"},
+    };
+    char d[HTTP_DATE_BYTES];
+    uint64_t t;
+    for (unsigned i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+        http_format_date(edges[i].t, d);
+        CHECK(!strcmp(d, edges[i].text));
+        CHECK(http_parse_date(edges[i].text, 29, &t) && t == edges[i].t);
+    }
+    http_format_date(253402300800, d); /* 10000-01-01: the last day, its clock going on */
+    CHECK(!strcmp(d, "Fri, 31 Dec 9999 00:00:00 GMT"));
+    CHECK(!http_parse_date("Mon, 29 Feb 2100 00:00:00 GMT", 29, &t));
+}
+
 static void test_mime_types(void)
 {
     CHECK(!strcmp(http_mime_type("/index.html"), "text/html; charset=utf-8"));
@@ -398,6 +462,8 @@ int main(void)
     RUN(fields);
     RUN(ranges);
     RUN(dates);
+    RUN(dates_every_day);
+    RUN(date_edges);
     RUN(mime_types);
     RUN(mutants_stay_safe);
     RUN(conditions);

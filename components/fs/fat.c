@@ -88,6 +88,7 @@ struct worker {
     _Alignas(16) uint8_t stack[WORKER_STACK];
 };
 static struct worker workers[FS_WORKERS];
+static unsigned busy_workers; /* of them, running a command */
 static struct worker *self; /* the worker running now */
 static struct co handler;   /* the event handler's context */
 static uint64_t wakeups;    /* events that may let a waiting worker go on */
@@ -688,18 +689,12 @@ static void worker_main(void *arg)
         done.status = run_command(&w->cmd, &done.value, &done.value2);
         complete(&done); /* room: see take_commands */
         w->busy = false;
+        busy_workers--;
         wakeups++;
         wait_event();
     }
 }
 
-static unsigned busy_workers(void)
-{
-    unsigned n = 0;
-    for (unsigned i = 0; i < FS_WORKERS; i++)
-        n += workers[i].busy;
-    return n;
-}
 
 static void resume(struct worker *w)
 {
@@ -727,6 +722,7 @@ static void start(const struct fs_command *c)
         w++;
     w->cmd = *c;
     w->busy = true;
+    busy_workers++;
     resume(w);
 }
 
@@ -735,8 +731,8 @@ static void start(const struct fs_command *c)
 static bool may_take(void)
 {
     int64_t space = ring_producer_space(&completions);
-    if (space > (int64_t)busy_workers())
-        return busy_workers() < FS_WORKERS;
+    if (space > (int64_t)busy_workers)
+        return busy_workers < FS_WORKERS;
     if (space < 0)
         stats.bad_idx++; /* the client's head is impossible: it never makes room */
     ring_producer_request_signal(&completions); /* the client tells us when it made room */

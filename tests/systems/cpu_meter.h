@@ -38,6 +38,13 @@ static inline uint64_t cpu_meter_us(uint64_t ticks)
     return ticks / (pride_counter_hz() / 1000000);
 }
 
+/* Reads for window_us from m's start on: m then holds the PD's time in it. */
+static inline void cpu_meter_run(struct cpu_meter *m, uint64_t window_us)
+{
+    while (cpu_meter_us(cpu_meter_step(m) - m->started) < window_us)
+        ;
+}
+
 /* The PD's share of the time since the start, in percent. */
 static inline uint64_t cpu_meter_percent(const struct cpu_meter *m)
 {

@@ -11,12 +11,16 @@
 Each check prints why it failed and exits 1.
 """
 import html
+import os
 import re
 import struct
 import sys
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from png import ink  # noqa: E402 (tests/png.py)
 
 SVG_NS = "http://www.w3.org/2000/svg"
 # More than this fraction of the pixels must differ from the background.
@@ -83,79 +87,12 @@ def check_dom(dump_path, system_path):
     return "the DOM lacks PDs %s" % missing if missing else None
 
 
-def png_chunks(data):
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("not a PNG file")
-    pos = 8
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        yield kind, data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-
-
-def paeth(a, b, c):
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    if pa <= pb and pa <= pc:
-        return a
-    return b if pb <= pc else c
-
-
-def unfilter(kind, line, prev, bpp):
-    """Undoes one scanline's PNG filter (types 0-4)."""
-    if kind == 0:
-        return line
-    if kind == 2:
-        return bytearray((x + y) & 0xFF for x, y in zip(line, prev))
-    out = bytearray(line)
-    for i in range(len(out)):
-        left = out[i - bpp] if i >= bpp else 0
-        up = prev[i]
-        if kind == 1:
-            out[i] = (out[i] + left) & 0xFF
-        elif kind == 3:
-            out[i] = (out[i] + ((left + up) >> 1)) & 0xFF
-        elif kind == 4:
-            out[i] = (out[i] + paeth(left, up, prev[i - bpp] if i >= bpp else 0)) & 0xFF
-        else:
-            raise ValueError("bad filter type %d" % kind)
-    return out
-
-
-def png_pixels(path):
-    """Width, height and the rows of an 8-bit grey, RGB or RGBA PNG, as bytes per pixel."""
-    header, idat = None, b""
-    for kind, body in png_chunks(open(path, "rb").read()):
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT":
-            idat += body
-    width, height, depth, colour, _, _, interlace = header
-    channels = {0: 1, 2: 3, 4: 2, 6: 4}.get(colour)
-    if depth != 8 or not channels or interlace:
-        raise ValueError("unsupported PNG: depth %d colour type %d interlace %d" % (depth, colour, interlace))
-    raw, stride = zlib.decompress(idat), width * channels
-    rows, prev = [], bytearray(stride)
-    for y in range(height):
-        start = y * (stride + 1)
-        prev = unfilter(raw[start], raw[start + 1:start + 1 + stride], prev, channels)
-        rows.append(bytes(prev))
-    return width, height, channels, rows
-
-
 def check_png(path):
-    width, height, channels, rows = png_pixels(path)
-    counts = {}
-    for row in rows:
-        for x in range(0, len(row), channels):
-            pixel = row[x:x + channels]
-            counts[pixel] = counts.get(pixel, 0) + 1
-    background = max(counts, key=counts.get)
-    ink = 1 - counts[background] / (width * height)
-    if len(counts) < 2:
+    colours, share = ink(open(path, "rb").read())
+    if colours < 2:
         return "one colour only"
-    if ink <= MIN_INK:
-        return "only %.3f%% of the pixels differ from the background" % (100 * ink)
+    if share <= MIN_INK:
+        return "only %.3f%% of the pixels differ from the background" % (100 * share)
     return None
 
 

@@ -12,13 +12,11 @@ void init(void)
     for (unsigned w = 0; w < WINDOWS; w++) {
         struct cpu_meter own;
         cpu_meter_start(&own);
-        while (cpu_meter_us(cpu_meter_step(&own) - own.started) < WINDOW_MS * 1000)
-            ;
+        cpu_meter_run(&own, WINDOW_MS * 1000);
         microkit_dbg_puts("budget_calls: low got ");
         pride_dbg_put_dec(cpu_meter_percent(&own));
         microkit_dbg_puts("%\n");
-        while (cpu_meter_us(cpu_meter_step(&own) - own.started) < 1000 * 1000)
-            ; /* to the next client's second */
+        cpu_meter_run(&own, 1000 * 1000); /* to the next client's second */
     }
 }
 

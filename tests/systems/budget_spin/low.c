@@ -9,8 +9,7 @@ void init(void)
 {
     struct cpu_meter own;
     cpu_meter_start(&own);
-    while (cpu_meter_us(cpu_meter_step(&own) - own.started) < WINDOW_MS * 1000)
-        ;
+    cpu_meter_run(&own, WINDOW_MS * 1000);
     microkit_dbg_puts("budget_spin: low got ");
     pride_dbg_put_dec(cpu_meter_percent(&own));
     microkit_dbg_puts("%\n");

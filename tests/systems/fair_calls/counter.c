@@ -15,8 +15,7 @@ void init(void)
     uint64_t served_at_start = m->served_ticks;
     struct cpu_meter own;
     cpu_meter_start(&own);
-    while (cpu_meter_us(cpu_meter_step(&own) - own.started) < WINDOW_MS * 1000)
-        ;
+    cpu_meter_run(&own, WINDOW_MS * 1000);
     microkit_dbg_puts("fair_calls: counter ");
     pride_dbg_put_dec(cpu_meter_percent(&own));
     microkit_dbg_puts("%, server for caller ");

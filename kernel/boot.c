@@ -11,7 +11,31 @@
 __attribute__((section(".data"))) uint64_t pride_bootspec_paddr;
 
 extern char boot_stack_top[];
-static struct core boot_core;
+static struct core cores[PLAT_MAX_CORES]; /* cores[0] boots the system */
+static bool core_up[PLAT_MAX_CORES]; /* each written by its own core only */
+
+/* A secondary core, up with the MMU on: it reports in and waits. PDs run
+ * on the boot core only (for now): the others take no interrupts. */
+void kernel_secondary_main(unsigned index)
+{
+    arch_init_core(&cores[index]);
+    __atomic_store_n(&core_up[index], true, __ATOMIC_RELEASE);
+    for (;;)
+        __asm__ volatile("wfe");
+}
+
+/* Every other core the platform has, started and waited for. */
+static unsigned start_secondaries(void)
+{
+    unsigned started = 1;
+    for (unsigned i = 1; i < PLAT_MAX_CORES && arch_start_core(i); i++) {
+        for (unsigned spins = 0; !__atomic_load_n(&core_up[i], __ATOMIC_ACQUIRE); spins++)
+            if (spins == 100000000u)
+                kernel_panic("a secondary core did not come up");
+        started++;
+    }
+    return started;
+}
 
 static bool ram_page(uint64_t paddr)
 {
@@ -99,7 +123,7 @@ static const struct bootspec *checked_spec(void)
 
 void kernel_main(void)
 {
-    struct core *core = &boot_core;
+    struct core *core = &cores[0];
     core->kstack_top = (uint64_t)boot_stack_top;
     arch_init_core(core);
     const struct bootspec *spec = checked_spec();
@@ -110,7 +134,10 @@ void kernel_main(void)
     sched_init();
     for (unsigned i = 0; i < num_pds; i++)
         sched_wake(&pds[i]);
+    unsigned up = start_secondaries();
     kprintf("pride: kernel up, %u protection domains\n", num_pds);
+    if (up > 1)
+        kprintf("pride: %u cores up, protection domains on core 0\n", up);
     budget_start(core);
     arch_start_user(kernel_exit(core));
 }

@@ -15,6 +15,9 @@
 #define PRIDE_U64(x) x##ULL
 #endif
 
+/* Cores: QEMU's -smp 1..4; core i's MPIDR affinity is i. */
+#define PLAT_MAX_CORES 4
+
 /* RAM: QEMU is started with -m 512M. */
 #define PLAT_RAM_BASE     PRIDE_U64(0x40000000)
 #define PLAT_RAM_SIZE     PRIDE_U64(0x20000000)

@@ -143,7 +143,29 @@ test_budget_calls() {
         fail budget_calls_rest_left "want 75-84% and 55-64% left, got '${low_a}' and '${low_b}' (see $log)"
 }
 
+# Secondary cores (PSCI CPU_ON, through hvc, or smc when EL2 exists)
+# come up and wait, under -smp 2 and 4; the system still runs on core 0:
+# the life-cycle system's whole story, and a budget test's figures.
+test_smp_boot() {
+    local machine n log
+    for machine in virt virt,virtualization=on; do
+        for n in 2 4; do
+            log=$OUT/smp_${n}_${machine//[,=]/_}.log
+            QEMU_MACHINE=$machine BOOT_LINGER=0.3 boot_system "$(sys lifecycle)" "$log" 10 \
+                "^requeue: child fault delivered" -smp "$n"
+            expect_line "smp_${n}_${machine//[,=]/_}_cores_up" "$log" \
+                "pride: $n cores up, protection domains on core 0"
+            expect_line "smp_${n}_${machine//[,=]/_}_system_runs" "$log" \
+                "via_middle: middle answered 0x000000000000dead"
+        done
+    done
+    log=$OUT/smp_1.log
+    boot_system "$(sys lifecycle)" "$log" 10 "^requeue: child fault delivered"
+    expect_no_line smp_1_no_cores_line "$log" "pride: [0-9]+ cores up"
+}
+
 test_lifecycle
+test_smp_boot
 test_budget_spin
 test_budget_calls
 test_pmu

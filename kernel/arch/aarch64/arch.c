@@ -163,6 +163,31 @@ void kernel_panic_trap(uint64_t esr, uint64_t elr, uint64_t far)
     kernel_panic("unexpected exception in the kernel");
 }
 
+#define PSCI_CPU_ON 0xc4000003u
+#define PSCI_SUCCESS 0
+
+extern char secondary_start[];
+extern uint64_t pride_booted_at_el2; /* boot.S: then PSCI is reached with smc */
+
+/* PSCI through the conduit the firmware (QEMU) answers on: smc when EL2
+ * exists (it has no hypervisor of ours), hvc otherwise. */
+static int64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2, x3 __asm__("x3") = a3;
+    if (pride_booted_at_el2)
+        __asm__ volatile("smc #0" : "+r"(x0) : "r"(x1), "r"(x2), "r"(x3) : "memory");
+    else
+        __asm__ volatile("hvc #0" : "+r"(x0) : "r"(x1), "r"(x2), "r"(x3) : "memory");
+    return (int64_t)x0;
+}
+
+bool arch_start_core(unsigned index)
+{
+    uint64_t entry = (uint64_t)secondary_start - KERNEL_VOFFSET; /* it starts with the MMU off */
+    return psci_call(PSCI_CPU_ON, index, entry, index) == PSCI_SUCCESS;
+}
+
 void arch_wait_for_interrupt(void)
 {
     /* IRQs stay masked in the kernel; a pending one still ends WFI, and

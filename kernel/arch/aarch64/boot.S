@@ -3,35 +3,69 @@
  * EL1, running at the physical load address. We drop to EL1, build the two
  * 1 GiB-block kernel mappings, turn the MMU on and continue in the high half.
  * Code before the jump must be position independent (adr/adrp only).
+ * Secondary cores (PSCI CPU_ON, arch_start_secondaries) come in at
+ * secondary_start the same way, with their index in x0, and share the
+ * tables the boot core built.
  */
 #include <arch/sysregs.h>
 #include <pride/bootspec.h>
+
+    .equ    SECONDARY_STACK_SIZE, 16384
+
+/* At EL2: hand EL1 the timer, counter, PMU and FP, then drop to EL1 at
+ * label. At EL1: nothing. */
+.macro drop_to_el1 label
+    mrs     x9, CurrentEL
+    cmp     x9, #(2 << 2)
+    b.ne    \label
+    mov     x9, #HCR_EL2_RW
+    msr     hcr_el2, x9
+    mov     x9, #CNTHCTL_EL1PCTEN_EL1PCEN
+    msr     cnthctl_el2, x9
+    msr     cntvoff_el2, xzr
+    mrs     x9, pmcr_el0
+    ubfx    x9, x9, #11, #5         /* PMCR.N: all event counters to EL1/EL0 */
+    msr     mdcr_el2, x9
+    mov     x9, #CPTR_EL2_RES1
+    msr     cptr_el2, x9
+    msr     vttbr_el2, xzr
+    adr     x9, \label
+    msr     elr_el2, x9
+    mov     x9, #SPSR_EL1H_MASKED
+    msr     spsr_el2, x9
+    eret
+.endm
+
+/* The MMU on with kernel_l1_table as both maps, then on in the high half
+ * at label (an absolute address). */
+.macro mmu_on_and_go label
+    adrp    x9, kernel_l1_table
+    ldr     x10, =MAIR_VALUE
+    msr     mair_el1, x10
+    ldr     x10, =TCR_EL1_VALUE
+    msr     tcr_el1, x10
+    msr     ttbr0_el1, x9
+    msr     ttbr1_el1, x9
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    ldr     x10, =SCTLR_EL1_VALUE
+    msr     sctlr_el1, x10
+    isb
+    ldr     x9, =\label
+    br      x9
+.endm
 
     .section .text.boot, "ax"
     .global _start
 _start:
     msr     daifset, #0xf
     mrs     x0, CurrentEL
+    adr     x1, pride_booted_at_el2  /* (PSCI's conduit: smc if so, else hvc) */
     cmp     x0, #(2 << 2)
-    b.ne    in_el1
-
-    /* EL2: hand EL1 the timer, counter, PMU and FP, then drop to EL1. */
-    mov     x0, #HCR_EL2_RW
-    msr     hcr_el2, x0
-    mov     x0, #CNTHCTL_EL1PCTEN_EL1PCEN
-    msr     cnthctl_el2, x0
-    msr     cntvoff_el2, xzr
-    mrs     x0, pmcr_el0
-    ubfx    x0, x0, #11, #5         /* PMCR.N: all event counters to EL1/EL0 */
-    msr     mdcr_el2, x0
-    mov     x0, #CPTR_EL2_RES1
-    msr     cptr_el2, x0
-    msr     vttbr_el2, xzr
-    adr     x0, in_el1
-    msr     elr_el2, x0
-    mov     x0, #SPSR_EL1H_MASKED
-    msr     spsr_el2, x0
-    eret
+    cset    x0, eq
+    str     x0, [x1]
+    drop_to_el1 in_el1
 
 in_el1:
     /* Zero .bss (physical addresses: adrp is PC-relative). */
@@ -51,22 +85,7 @@ in_el1:
     str     x1, [x0, #0]
     ldr     x1, =(PLAT_RAM_BASE | KBLOCK_NORMAL)
     str     x1, [x0, #8]
-
-    ldr     x1, =MAIR_VALUE
-    msr     mair_el1, x1
-    ldr     x1, =TCR_EL1_VALUE
-    msr     tcr_el1, x1
-    msr     ttbr0_el1, x0
-    msr     ttbr1_el1, x0
-    isb
-    tlbi    vmalle1
-    dsb     nsh
-    ldr     x1, =SCTLR_EL1_VALUE
-    msr     sctlr_el1, x1
-    isb
-
-    ldr     x0, =high_entry          /* absolute: a high-half address */
-    br      x0
+    mmu_on_and_go high_entry
 
 high_entry:
     ldr     x0, =boot_stack_top
@@ -78,13 +97,42 @@ high_entry:
 3:  wfe
     b       3b
 
+    .global secondary_start
+secondary_start:
+    msr     daifset, #0xf
+    mov     x19, x0                 /* the core's index: survives eret */
+    drop_to_el1 secondary_el1
+secondary_el1:
+    mmu_on_and_go secondary_high
+secondary_high:
+    ldr     x0, =secondary_stacks
+    mov     x1, #SECONDARY_STACK_SIZE
+    madd    x0, x19, x1, x0         /* core i's stack ends at i stacks in */
+    mov     sp, x0
+    ldr     x0, =exception_vectors
+    msr     vbar_el1, x0
+    isb
+    mov     x0, x19
+    bl      kernel_secondary_main
+4:  wfe
+    b       4b
+
     .section .data.pagetable, "aw"
     .balign 4096
     .global kernel_l1_table
 kernel_l1_table:
     .space  4096
 
+    .section .data
+    .balign 8
+    .global pride_booted_at_el2
+pride_booted_at_el2:
+    .quad   0
+
     .section .bss
+    .balign 16
+secondary_stacks:                   /* core i's stack ends at i * SECONDARY_STACK_SIZE */
+    .space  SECONDARY_STACK_SIZE * (PLAT_MAX_CORES - 1)
     .balign 16
 boot_stack:
     .space  16384

@@ -2,6 +2,7 @@
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <arch/context.h>
 
@@ -14,6 +15,9 @@ void arch_init_pd(struct pd *pd, uint64_t pgd_paddr);
 void arch_switch_to(struct core *core, struct pd *next);
 void arch_fp_forget(struct core *core, struct pd *pd);
 void arch_wait_for_interrupt(void);
+/* Starts core index (1..PLAT_MAX_CORES-1) at the kernel's secondary entry
+ * (kernel_secondary_main); false if the platform has no such core. */
+bool arch_start_core(unsigned index);
 _Noreturn void arch_start_user(struct user_context *ctx);
 
 /* Interrupt controller. */

@@ -17,9 +17,9 @@
 static struct sched_context contexts[PRIDE_MAX_PDS];
 static uint64_t slice_ticks, min_budget_ticks;
 
-static uint64_t ns_to_ticks(uint64_t ns)
+static uint64_t us_to_ticks(uint64_t us)
 {
-    return ns / 1000 * arch_counter_hz() / 1000000;
+    return us * arch_counter_hz() / 1000000; /* (under 2^64: us < 2^32, hz < 2^32) */
 }
 
 /* pd's own context from its spec: none (unlimited) if budget = period. */
@@ -30,8 +30,8 @@ void budget_init(struct pd *pd)
     if (pd->spec->budget_us >= pd->spec->period_us)
         return;
     struct sched_context *sc = &contexts[pd->index];
-    sc->budget = sc->remaining = ns_to_ticks(pd->spec->budget_us * 1000ull);
-    sc->period = ns_to_ticks(pd->spec->period_us * 1000ull);
+    sc->budget = sc->remaining = us_to_ticks(pd->spec->budget_us);
+    sc->period = us_to_ticks(pd->spec->period_us);
     sc->refill_at = 0; /* due: the first period starts at first use */
     sc->depleted = false;
     pd->own_sc = sc;
@@ -79,8 +79,8 @@ static void rearm(struct core *core)
 
 void budget_start(struct core *core)
 {
-    slice_ticks = ns_to_ticks(TIMESLICE_NS);
-    min_budget_ticks = ns_to_ticks(MIN_BUDGET_NS);
+    slice_ticks = us_to_ticks(TIMESLICE_NS / 1000);
+    min_budget_ticks = us_to_ticks(MIN_BUDGET_NS / 1000);
     core->slice_end = arch_counter_now() + slice_ticks;
     rearm(core);
 }

@@ -43,6 +43,7 @@
 #define POLL_INTERVAL 4   /* lwIP polls every 4 coarse ticks: 2 s */
 #define IDLE_POLLS 5      /* 10 s without progress: 408 mid-request, else closed */
 #define MAX_SLOT 32768    /* a connection's share of the shared data region */
+#define HTML "text/html; charset=utf-8"
 #define INDEX "/index.html"
 #define PATH_ROOM (HTTP_PATH_MAX + sizeof(INDEX)) /* a path, and INDEX after it */
 
@@ -230,7 +231,7 @@ static void respond(struct conn *c, struct http_response *r, bool page)
     char body[HTTP_PAGE_MAX];
     size_t n = page ? http_error_page(r->code, body, sizeof(body)) : 0;
     if (page)
-        r->content_type = "text/html; charset=utf-8", r->has_length = true, r->length = n;
+        r->content_type = HTML, r->has_length = true, r->length = n;
     respond_with(c, r, body, n);
 }
 
@@ -277,6 +278,17 @@ static bool answer_insns(struct conn *c)
 }
 #endif
 
+/* A 200 whose body, n bytes of content_type, the slot holds (left out
+ * for HEAD). */
+static void respond_from_slot(struct conn *c, const char *content_type, uint32_t n)
+{
+    struct http_response r = {.code = 200, .content_type = content_type, .has_length = true,
+                              .length = n};
+    stage_head(c, &r);
+    c->chunk_len = c->req.method == HTTP_HEAD ? 0 : n, c->chunk_sent = 0;
+    send_response(c, 0);
+}
+
 /* ---- the status pages ---- */
 
 #define STATUS_PATH "/status"
@@ -308,11 +320,7 @@ static bool answer_status(struct conn *c)
         respond_error(c, 500);
         return true;
     }
-    struct http_response r = {.code = 200, .has_length = true, .length = n,
-                              .content_type = json ? "application/json" : "text/html; charset=utf-8"};
-    stage_head(c, &r);
-    c->chunk_len = c->req.method == HTTP_HEAD ? 0 : (uint32_t)n, c->chunk_sent = 0;
-    send_response(c, 0);
+    respond_from_slot(c, json ? "application/json" : HTML, (uint32_t)n);
     return true;
 }
 
@@ -485,11 +493,7 @@ static void send_listing(struct conn *c)
     close_handle(c->handle);
     c->open = false;
     c->listed += (uint32_t)http_listing_end(c->omitted, (char *)c->slot + c->listed, HTTP_LISTING_END_MAX);
-    struct http_response r = {.code = 200, .content_type = "text/html; charset=utf-8",
-                              .has_length = true, .length = c->listed};
-    stage_head(c, &r);
-    c->chunk_len = c->req.method == HTTP_HEAD ? 0 : c->listed, c->chunk_sent = 0;
-    send_response(c, 0);
+    respond_from_slot(c, HTML, c->listed);
 }
 
 /* One entry: its line, unless hidden ('.', '..' and names like them). */

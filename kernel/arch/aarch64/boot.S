@@ -3,7 +3,7 @@
  * EL1, running at the physical load address. We drop to EL1, build the two
  * 1 GiB-block kernel mappings, turn the MMU on and continue in the high half.
  * Code before the jump must be position independent (adr/adrp only).
- * Secondary cores (PSCI CPU_ON, arch_start_secondaries) come in at
+ * Secondary cores (PSCI CPU_ON, arch_start_core) come in at
  * secondary_start the same way, with their index in x0, and share the
  * tables the boot core built.
  */

@@ -25,7 +25,7 @@ QEMU_FLAGS := -machine virt -cpu cortex-a53 -m 512M -nographic -nic none
 TARGET_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -MMD -MP -ffreestanding -fno-builtin \
                  -fno-pic -fno-stack-protector -mcpu=cortex-a53 -Iinclude
 TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none
-KERNEL_CFLAGS := $(TARGET_CFLAGS) -mgeneral-regs-only -flto -Ikernel/include \
+KERNEL_CFLAGS := $(TARGET_CFLAGS) -mgeneral-regs-only -mno-outline-atomics -flto -Ikernel/include \
                  -Ikernel/arch/aarch64/include
 # PDs probe every page of a stack frame as they grow into it, so that even a
 # frame larger than a page faults in the guard page the tool keeps below
@@ -147,7 +147,8 @@ SHARED_DIRS := $(sort $(dir $(SHARED_ELFS)))
 # late (secondary expansion), since the lib/*/*.mk fragments that define them
 # are read at the end of this file.
 # A directory without a .system file of its own names another's with
-# <dir>_SYSTEM (the benchmark of an example).
+# <dir>_SYSTEM (the benchmark of an example); <dir>_BUILD_FLAGS are further
+# flags of pride build (--one-core: every PD on core 0).
 # Systems under bench/ boot the benchmark kernel, the others the debug
 # kernel; every example also gets <name>-release.img with the release kernel
 # (make run CONFIG=release boots it).
@@ -161,7 +162,7 @@ system_file = $(or $($(1)_SYSTEM),$(1)/$(notdir $(1)).system)
 define system_image
 $(2): $(call system_file,$(1)) $(call system_elfs,$(1)) \
         $(SHARED_ELFS) $(call kernel_elf,$(3)) $(PRIDE)
-	$(PRIDE) build $$< -o $$@ --kernel $(call kernel_elf,$(3)) $(BUILD)/$(1) $(SHARED_DIRS)
+	$(PRIDE) build $$< -o $$@ --kernel $(call kernel_elf,$(3)) $$($(1)_BUILD_FLAGS) $(BUILD)/$(1) $(SHARED_DIRS)
 endef
 # The programs of a system directory, and their ELF files.
 further_srcs = $(foreach p,$(patsubst $(1)/%.c,%,$(wildcard $(1)/*.c)),$(addprefix $(1)/,$($(1)/$(p)_SRCS)))
@@ -213,7 +214,8 @@ $(LIBC_ELFS): $$(LIBPRIDEC) # (defined in libc.mk, read later: expanded late)
 CONFIG ?= debug
 RUN_IMAGE := $(BUILD)/examples/$(SYSTEM)/$(SYSTEM)$(if $(filter release,$(CONFIG)),-release).img
 run: all $$(examples/$$(SYSTEM)_RUN_DEPS)
-	$(QEMU) $(QEMU_FLAGS) $(examples/$(SYSTEM)_QEMU_ARGS) -kernel $(RUN_IMAGE)
+	$(QEMU) $(QEMU_FLAGS) -smp $$($(PRIDE) cores examples/$(SYSTEM)/$(SYSTEM).system) \
+	    $(examples/$(SYSTEM)_QEMU_ARGS) -kernel $(RUN_IMAGE)
 
 test: all
 	BUILD=$(abspath $(BUILD)) bash tests/run_all.sh

@@ -1,6 +1,7 @@
 /*
- * Kernel start: check the boot spec the build tool wrote, install its PDs,
- * start the preemption timer and enter the first PD. The spec is trusted to
+ * Kernel start: check the boot spec the build tool wrote, start the other
+ * cores, install the PDs, start each core's preemption timer and enter
+ * each core's first PD. The spec is trusted to
  * be well-formed only after these checks; a bad one stops the boot with a
  * message rather than running a half-built system.
  */
@@ -13,15 +14,47 @@ __attribute__((section(".data"))) uint64_t pride_bootspec_paddr;
 extern char boot_stack_top[];
 static struct core cores[PLAT_MAX_CORES]; /* cores[0] boots the system */
 static bool core_up[PLAT_MAX_CORES]; /* each written by its own core only */
+static bool pds_installed; /* written by the boot core: the others may start */
 
-/* A secondary core, up with the MMU on: it reports in and waits. PDs run
- * on the boot core only (for now): the others take no interrupts. */
-void kernel_secondary_main(unsigned index)
+/* A core with none of the system's PDs waits for ever: nothing interrupts
+ * it (WFI, not WFE: an emulator runs WFE as a busy loop). */
+static _Noreturn void park(void)
 {
-    arch_init_core(&cores[index]);
-    __atomic_store_n(&core_up[index], true, __ATOMIC_RELEASE);
     for (;;)
+        arch_wait_for_interrupt();
+}
+
+static bool has_pds(const struct core *core)
+{
+    for (unsigned i = 0; i < num_pds; i++)
+        if (pds[i].core == core)
+            return true;
+    return false;
+}
+
+/* Once the PDs are installed: a core runs its own, or parks if it has none. */
+static _Noreturn void run_pds(struct core *core)
+{
+    if (!has_pds(core))
+        park();
+    kernel_enter(core);
+    budget_start(core);
+    arch_start_user(kernel_leave(core, kernel_exit(core)));
+}
+
+/* A secondary core, up with the MMU on, on its own stack: it reports in
+ * and waits for the boot core to install the PDs. */
+void kernel_secondary_main(unsigned index, uint64_t stack_top)
+{
+    struct core *core = &cores[index];
+    core->kstack_top = stack_top;
+    core->index = (uint8_t)index;
+    arch_init_core(core);
+    arch_irq_init_core();
+    __atomic_store_n(&core_up[index], true, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&pds_installed, __ATOMIC_ACQUIRE))
         __asm__ volatile("wfe");
+    run_pds(core);
 }
 
 /* Every other core the platform has, started and waited for. */
@@ -35,6 +68,26 @@ static unsigned start_secondaries(void)
         started++;
     }
     return started;
+}
+
+/* The cores that have PDs (all started: else the boot stops) take the
+ * kernel lock from now on, if there is more than one. */
+static unsigned share_cores(unsigned started)
+{
+    unsigned used = 0;
+    for (unsigned i = 0; i < PLAT_MAX_CORES; i++) {
+        if (!has_pds(&cores[i]))
+            continue;
+        if (i >= started) {
+            kprintf("pride: a protection domain is on core %u, but %u cores started\n", i,
+                    started);
+            kernel_panic("run with more cores (QEMU's -smp)");
+        }
+        used++;
+    }
+    for (unsigned i = 0; i < PLAT_MAX_CORES; i++)
+        cores[i].shared = used > 1 && has_pds(&cores[i]);
+    return used;
 }
 
 static bool ram_page(uint64_t paddr)
@@ -85,6 +138,8 @@ static const char *check_pd(const struct bootspec *spec, const struct bootspec_p
         return "PD name not terminated or not printable";
     if (pd->priority > PRIDE_MAX_PRIORITY || (pd->parent != PRIDE_NO_PD && pd->parent >= spec->num_pds))
         return "bad priority or parent";
+    if (pd->cpu >= PLAT_MAX_CORES)
+        return "PD on a core the platform does not have";
     if (!ram_page(pd->pgd_paddr) || !ram_page(pd->ipc_buffer_paddr))
         return "page table or IPC buffer outside RAM";
     if (pd->entry >= USER_VA_LIMIT || pd->stack_top > USER_VA_LIMIT)
@@ -128,16 +183,19 @@ void kernel_main(void)
     arch_init_core(core);
     const struct bootspec *spec = checked_spec();
     arch_irq_init();
+    arch_irq_init_core();
+    unsigned started = start_secondaries();
     num_pds = spec->num_pds;
     for (unsigned i = 0; i < num_pds; i++)
-        pd_install(core, spec, i);
+        pd_install(cores, spec, i);
     sched_init();
     for (unsigned i = 0; i < num_pds; i++)
-        sched_wake(&pds[i]);
-    unsigned up = start_secondaries();
+        sched_wake(&pds[i]); /* (before the cores share: no SGIs yet) */
+    unsigned used = share_cores(started);
     kprintf("pride: kernel up, %u protection domains\n", num_pds);
-    if (up > 1)
-        kprintf("pride: %u cores up, protection domains on core 0\n", up);
-    budget_start(core);
-    arch_start_user(kernel_exit(core));
+    if (started > 1)
+        kprintf("pride: %u cores up, protection domains on %u\n", started, used);
+    __atomic_store_n(&pds_installed, true, __ATOMIC_RELEASE);
+    __asm__ volatile("sev");
+    run_pds(core);
 }

@@ -72,7 +72,7 @@ static void rearm(struct core *core)
     if (sc && !sc->depleted && core->sc_since + sc->remaining < deadline)
         deadline = core->sc_since + sc->remaining;
     for (unsigned i = 0; core->throttled && i < num_pds; i++)
-        if (sched_throttled(&pds[i]) && pds[i].running_sc->refill_at < deadline)
+        if (sched_throttled(core, &pds[i]) && pds[i].running_sc->refill_at < deadline)
             deadline = pds[i].running_sc->refill_at;
     set_timer(core, deadline);
 }
@@ -103,7 +103,7 @@ static void release_refilled(struct core *core, uint64_t now)
 {
     for (unsigned i = 0; core->throttled && i < num_pds; i++) {
         struct pd *pd = &pds[i];
-        if (!sched_throttled(pd))
+        if (!sched_throttled(core, pd))
             continue;
         refill_if_due(core, pd->running_sc, now);
         if (!pd->running_sc->depleted)

@@ -8,14 +8,34 @@
 #include <arch/arch.h>
 #include <kernel/kernel.h>
 
-/* Nothing is runnable: wait for interrupts and dispatch them until a PD is. */
+/* Every way in but a system call's (syscall.c) starts and ends so: with
+ * PDs on more than one core, the kernel runs under its lock (smp.c). */
+void kernel_enter(struct core *core)
+{
+    if (core->shared)
+        smp_lock(core);
+}
+
+struct user_context *kernel_leave(struct core *core, struct user_context *ctx)
+{
+    if (core->shared)
+        smp_unlock(core);
+    return ctx;
+}
+
+/* Nothing is runnable: wait for interrupts and dispatch them until a PD
+ * is. The other cores may use the kernel meanwhile. */
 __attribute__((noinline)) static struct pd *idle_until_runnable(struct core *core)
 {
     struct pd *next;
     while (!(next = sched_pick(core))) {
         if (core->sc)
             budget_switch(core, 0); /* idle time is nobody's */
+        if (core->shared)
+            smp_unlock(core);
         arch_wait_for_interrupt();
+        if (core->shared)
+            smp_lock(core);
         unsigned intid = arch_irq_acknowledge();
         if (intid != ARCH_SPURIOUS_INTID)
             irq_dispatch(core, intid);
@@ -50,11 +70,14 @@ struct user_context *kernel_exit(struct core *core)
     return &next->ctx;
 }
 
-/* The running PD took a synchronous exception other than a system call. */
+/* The running PD took a synchronous exception other than a system call
+ * (unless another core stopped or restarted it meanwhile: then no PD is
+ * current, and the exception is of a PD that no longer runs). */
 struct user_context *kernel_exception(struct core *core, enum pride_fault_kind kind,
                                       uint64_t address, uint64_t esr)
 {
-    fault_raise(core->current, kind, address, esr);
+    if (core->current)
+        fault_raise(core->current, kind, address, esr);
     return kernel_exit(core);
 }
 

@@ -3,7 +3,8 @@
  * to one of its channels. When it fires, the kernel masks it at the
  * interrupt controller and notifies the channel; it stays masked until the
  * PD acknowledges it, so a PD is never interrupted faster than it handles
- * its device. The kernel's own timer ends time slices and budgets.
+ * its device. An SPI is delivered to its PD's core. The kernel's own timer
+ * ends time slices and budgets; the reschedule SGI comes from another core.
  */
 #include <arch/arch.h>
 #include <kernel/kernel.h>
@@ -17,13 +18,18 @@ static struct irq_binding irq_bindings[MAX_INTID];
 /* Route intid to pd's channel ch (masked until its first acknowledgement). */
 void irq_bind(struct pd *pd, unsigned ch, unsigned intid, int edge)
 {
-    arch_irq_configure(intid, edge);
+    arch_irq_configure(intid, edge, pd->core->index);
     irq_bindings[intid].pd = pd;
     irq_bindings[intid].channel = (uint8_t)ch;
 }
 
 void irq_dispatch(struct core *core, unsigned intid)
 {
+    if (intid == ARCH_RESCHEDULE_INTID) {
+        arch_irq_end(intid);
+        smp_poked(core);
+        return;
+    }
     if (intid == PLAT_KERNEL_TIMER_INTID) {
         arch_irq_end(intid);
         budget_timer(core);

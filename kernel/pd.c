@@ -32,13 +32,13 @@ static void install_channels(struct pd *pd)
     }
 }
 
-void pd_install(struct core *core, const struct bootspec *spec, unsigned index)
+void pd_install(struct core *cores, const struct bootspec *spec, unsigned index)
 {
     struct pd *pd = &pds[index];
     pd->index = (uint8_t)index;
     pd->spec = &spec->pds[index];
     pd->priority = pd->spec->priority;
-    pd->core = core;
+    pd->core = &cores[pd->spec->cpu];
     pd->ipc_buffer = (uint64_t *)(pd->spec->ipc_buffer_paddr + KERNEL_VOFFSET);
     arch_init_pd(pd, pd->spec->pgd_paddr);
     budget_init(pd);
@@ -57,6 +57,8 @@ void pd_reset_context(struct pd *pd, uint64_t pc)
     pd->ctx.tpidr = 0;
     pd->running_sc = pd->own_sc; /* init runs on the PD's own context */
     arch_fp_forget(pd->core, pd);
+    if (pd->core->loaded == pd)
+        pd->core->loaded = 0; /* (restarted from another core: installed afresh) */
 }
 
 /* SYS_PD_RESTART / SYS_PD_STOP of parent's child child_id. */
@@ -65,6 +67,7 @@ bool pd_child_control(struct pd *parent, unsigned sysno, uint64_t child_id, uint
     if (child_id >= PRIDE_MAX_CHANNELS || parent->spec->child_pd[child_id] == PRIDE_NO_PD)
         return false;
     struct pd *child = &pds[parent->spec->child_pd[child_id]];
+    smp_stall(child);
     debug_flush(child);
     if (sysno == SYS_PD_STOP) {
         ipc_stop(child);

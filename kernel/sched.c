@@ -77,6 +77,10 @@ void sched_wake(struct pd *pd)
         return;
     }
     core->ready |= bit(pd->rank);
+    if (__builtin_expect(core->shared, 0) && core != arch_this_core()) {
+        smp_wake_remote(core, pd); /* (its current is that core's to change) */
+        return;
+    }
     /* Without a current PD, pd takes over only if it is the one ready PD of
      * the highest ready priority: every other ready PD ranks below pd's
      * group (groups are contiguous), so no peer is owed the CPU by
@@ -116,9 +120,10 @@ void sched_release(struct pd *pd)
     sched_wake(pd);
 }
 
-bool sched_throttled(const struct pd *pd)
+/* (false for a PD of another core: its bit is set in its own core's masks only) */
+bool sched_throttled(const struct core *core, const struct pd *pd)
 {
-    return pd->core->throttled & bit(pd->rank);
+    return core->throttled & bit(pd->rank);
 }
 
 /* The PD a time slice belongs to: a server's time while it serves a call
@@ -153,6 +158,6 @@ void sched_timeslice_expired(struct core *core)
     if (rotate_past(core, cur))
         core->current = 0;
     struct pd *owner = time_owner(cur);
-    if (owner != cur)
+    if (owner != cur && owner->core == core) /* (a caller on another core: its own slices) */
         rotate_past(core, owner);
 }

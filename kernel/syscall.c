@@ -55,3 +55,17 @@ struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2,
         return rare_syscall(core, pd, sysno, arg0, arg1);
     return finish(core, pd, ok, sysno);
 }
+
+/* With PDs on other cores: under the kernel lock, and only if the caller
+ * is still current (another core may have stopped or restarted it while
+ * this one waited for the lock: then the call is dropped). A function of
+ * its own, so that the single-core path stays as it was. */
+struct user_context *kernel_syscall_locked(uint64_t arg0, uint64_t arg1, uint64_t arg2,
+                                           uint64_t arg3, uint64_t sysno, struct core *core)
+{
+    smp_lock(core);
+    struct user_context *ctx = core->current ? kernel_syscall(arg0, arg1, arg2, arg3, sysno, core)
+                                             : kernel_exit(core);
+    smp_unlock(core);
+    return ctx;
+}

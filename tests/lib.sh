@@ -14,6 +14,40 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 
 QEMU_MACHINE=${QEMU_MACHINE:-virt}
+# Cores QEMU starts: QEMU_SMP (tests/smp/run.sh runs scripts again with 2
+# and 4), or more if the system booted has PDs on more (pride cores).
+QEMU_SMP=${QEMU_SMP:-1}
+
+# system_cores IMAGE: the cores the system of IMAGE (an image of
+# examples/X or tests/systems/X, as the Makefile builds them) uses; 1 for
+# any other image.
+system_cores() {
+    local dir=${1#"$BUILD"/}
+    dir=${dir%/*}
+    local file=$ROOT/$dir/${dir##*/}.system
+    if [ -f "$file" ]; then "$BUILD/bin/pride" cores "$file"; else echo 1; fi
+}
+
+# guest_smp IMAGE: the cores QEMU starts for IMAGE: QEMU_SMP, or as many
+# as its system uses if more.
+guest_smp() {
+    local need
+    need=$(system_cores "$1")
+    echo $((need > QEMU_SMP ? need : QEMU_SMP))
+}
+
+# qemu_guest ARGS... &: QEMU's virt machine as the tests boot it, with the
+# cores (guest_smp) of its -kernel image (the args may add their own -smp:
+# the last one counts). Only ever run in the background: it execs QEMU, so
+# that $! is QEMU's own PID, the one the test kills.
+qemu_guest() {
+    local arg prev="" image=""
+    for arg in "$@"; do
+        [ "$prev" = -kernel ] && image=$arg
+        prev=$arg
+    done
+    exec qemu-system-aarch64 -machine "$QEMU_MACHINE" -cpu cortex-a53 -m 512M -smp "$(guest_smp "$image")" "$@"
+}
 
 # boot_system IMAGE LOG SECONDS PATTERN [QEMU ARGS...]
 # Boots IMAGE with the serial console written to LOG until the extended
@@ -23,7 +57,7 @@ boot_system() {
     local image=$1 log=$2 seconds=$3 pattern=$4
     shift 4
     : >"$log"
-    qemu-system-aarch64 -machine "$QEMU_MACHINE" -cpu cortex-a53 -m 512M -nic none \
+    qemu_guest -nic none \
         -display none -monitor none -serial "file:$log" -kernel "$image" "$@" \
         </dev/null >"$log.qemu" 2>&1 &
     local pid=$! found=1

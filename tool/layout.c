@@ -499,6 +499,7 @@ static void fill_bootspec(const struct layout *L, struct bootspec *bs, uint64_t 
         bp->period_us = pd->period;
         bp->priority = (uint8_t)pd->priority;
         bp->passive = pd->passive;
+        bp->cpu = (uint8_t)(L->opts->one_core ? 0 : pd->cpu);
         bp->parent = pd->parent ? (uint8_t)pd->parent->index : PRIDE_NO_PD;
         bp->id_in_parent = pd->parent ? (uint8_t)pd->id_in_parent : PRIDE_NO_PD;
         if (pd->parent)

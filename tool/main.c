@@ -298,9 +298,10 @@ static _Noreturn void usage(void)
     fprintf(stderr,
             "usage: pride check <file.system>\n"
             "       pride build <file.system> -o <image.elf> [--kernel <kernel.elf>]\n"
-            "                   [--verbose] [search-dir...]\n"
+            "                   [--verbose] [--one-core] [search-dir...]\n"
             "       pride graph <file.system> -o <diagram.svg>\n"
-            "       pride lower <file.system>\n");
+            "       pride lower <file.system>\n"
+            "       pride cores <file.system>\n");
     exit(2);
 }
 
@@ -328,6 +329,8 @@ static int cmd_build(int argc, char **argv, const char *argv0)
                 opts.kernel_path = argv[++i];
         } else if (!strcmp(argv[i], "--verbose")) {
             opts.verbose = true;
+        } else if (!strcmp(argv[i], "--one-core")) {
+            opts.one_core = true;
         } else if (argv[i][0] == '-') {
             usage();
         } else if (!system_path) {
@@ -363,21 +366,40 @@ static int cmd_graph(int argc, char **argv)
     return 0;
 }
 
+/* The one argument of the commands that take only a .system file. */
+static const char *only_file(int argc, char **argv)
+{
+    if (argc != 3 || argv[2][0] == '-')
+        usage();
+    return argv[2];
+}
+
+/* How many cores the system needs: one more than its highest cpu (make
+ * run starts QEMU with that many). */
+static unsigned cores_used(const struct system *sys)
+{
+    unsigned cores = 1;
+    for (size_t i = 0; i < sys->npds; i++)
+        if (sys->pds[i]->cpu + 1 > cores)
+            cores = sys->pds[i]->cpu + 1;
+    return cores;
+}
+
 int main(int argc, char **argv)
 {
     atexit(arena_free);
     if (argc < 2)
         usage();
     if (!strcmp(argv[1], "check")) {
-        if (argc != 3 || argv[2][0] == '-')
-            usage();
-        system_load(argv[2]);
+        system_load(only_file(argc, argv));
         return 0;
     }
     if (!strcmp(argv[1], "lower")) {
-        if (argc != 3 || argv[2][0] == '-')
-            usage();
-        xml_write(stdout, system_load(argv[2])->tree);
+        xml_write(stdout, system_load(only_file(argc, argv))->tree);
+        return 0;
+    }
+    if (!strcmp(argv[1], "cores")) {
+        printf("%u\n", cores_used(system_load(only_file(argc, argv))));
         return 0;
     }
     if (!strcmp(argv[1], "build"))

@@ -32,7 +32,6 @@ static const struct {
 } not_yet[] = {
     { "system", true, "domain_schedule" },
     { "system", true, "io_address_space" },
-    { "protection_domain", false, "cpu" },
     { "protection_domain", false, "domain" },
     { "protection_domain", false, "smc" },
     { "protection_domain", true, "virtual_machine" },
@@ -316,7 +315,7 @@ static const char *pd_name(const struct xml_node *n)
 static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *parent)
 {
     static const char *const attrs[] = { "name", "priority", "budget", "period",
-                                         "passive", "stack_size", "id", NULL };
+                                         "passive", "stack_size", "id", "cpu", NULL };
     check_attrs(n, attrs);
     if (sys->npds == PRIDE_MAX_PDS)
         fail_at(n->line, "more than %d protection domains", PRIDE_MAX_PDS);
@@ -334,6 +333,7 @@ static void parse_pd(struct system *sys, const struct xml_node *n, struct pd *pa
         fail_at(attr_line(n, "budget"), "budget (%u us) is larger than period (%u us)",
                 pd->budget, pd->period);
     pd->passive = bool_attr(n, "passive", false);
+    pd->cpu = (unsigned)num_attr(n, "cpu", 0, 0, PLAT_MAX_CORES - 1);
     pd->stack_size = num_attr(n, "stack_size", 0x2000, 0x1000, 0x1000000);
     if (pd->stack_size % PAGE_SIZE_SMALL)
         fail_at(attr_line(n, "stack_size"), "stack_size %#llx is not a multiple of 0x1000",
@@ -659,6 +659,12 @@ static void check_ppc(const struct system *sys)
                 fail_at(end->line, "protected procedure call to a PD of equal or lower "
                         "priority ('%s' %u -> '%s' %u)", end->pd->name,
                         end->pd->priority, callee->name, callee->priority);
+            /* A passive server runs a call on its caller's scheduling
+             * context, which is charged by the caller's core only. */
+            if (end->pp && callee->passive && callee->cpu != end->pd->cpu)
+                fail_at(end->line, "protected procedure call to a passive PD on another core "
+                        "('%s' on cpu %u -> '%s' on cpu %u)", end->pd->name, end->pd->cpu,
+                        callee->name, callee->cpu);
         }
     }
 }

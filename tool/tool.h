@@ -262,6 +262,7 @@ struct pd {
     unsigned priority;
     uint32_t budget, period;
     bool passive;
+    unsigned cpu; /* the core it runs on */
     uint64_t stack_size;
     struct pd *parent;
     unsigned id_in_parent; /* valid when parent != NULL */
@@ -354,6 +355,7 @@ struct build_opts {
     const char *const *dirs; /* program image search path */
     size_t ndirs;
     bool verbose;
+    bool one_core; /* every PD on core 0: a uniprocessor build of the system */
 };
 
 void layout_build(struct system *sys, const struct build_opts *opts,

@@ -20,7 +20,7 @@
 #endif
 
 #define BOOTSPEC_MAGIC   PRIDE_U64(0x31435053454449) /* "IDESPC1" */
-#define BOOTSPEC_VERSION 1
+#define BOOTSPEC_VERSION 2
 
 /* System-wide limits (also enforced by the tool). */
 #define PRIDE_MAX_PDS      63
@@ -97,7 +97,8 @@ struct bootspec_pd {
     uint8_t passive;
     uint8_t parent;         /* PD index, or PRIDE_NO_PD */
     uint8_t id_in_parent;   /* child id the parent uses for this PD */
-    uint8_t reserved[4];
+    uint8_t cpu;            /* the core it runs on, below PLAT_MAX_CORES */
+    uint8_t reserved[3];
     uint8_t child_pd[PRIDE_MAX_CHANNELS]; /* child id -> PD index or PRIDE_NO_PD */
     uint8_t reserved2[2];
     struct bootspec_channel channels[PRIDE_MAX_CHANNELS];

@@ -128,7 +128,7 @@ if data != clean:
 # is killed by its PID.
 boot_parts() {
     : >"$2"
-    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -nic none -display none \
+    qemu_guest -nic none -display none \
         -monitor none -serial "file:$2" -global virtio-mmio.force-legacy=false \
         -drive "file=$1,if=none,format=raw,id=d0" -device virtio-blk-device,drive=d0 \
         -kernel "$BUILD/tests/systems/blk_parts/blk_parts.img" </dev/null >"$2.qemu" 2>&1 &

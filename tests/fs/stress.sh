@@ -120,7 +120,7 @@ lost=0 clean=0 said=""
 for cut in $(seq 1 20); do
     log=$OUT/power$cut.log
     : >"$log"
-    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -nic none -display none -monitor none \
+    qemu_guest -nic none -display none -monitor none \
         -serial "file:$log" -kernel "$IMG" "${QEMU_DISK[@]}" \
         -drive "file=$image,if=none,format=raw,id=d0" </dev/null >"$log.qemu" 2>&1 &
     pid=$!

@@ -154,7 +154,7 @@ test_smp_boot() {
             QEMU_MACHINE=$machine BOOT_LINGER=0.3 boot_system "$(sys lifecycle)" "$log" 10 \
                 "^requeue: child fault delivered" -smp "$n"
             expect_line "smp_${n}_${machine//[,=]/_}_cores_up" "$log" \
-                "pride: $n cores up, protection domains on core 0"
+                "pride: $n cores up, protection domains on 1"
             expect_line "smp_${n}_${machine//[,=]/_}_system_runs" "$log" \
                 "via_middle: middle answered 0x000000000000dead"
         done

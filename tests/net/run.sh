@@ -31,7 +31,7 @@ with_net_system() {
         forward="$forward,hostfwd=tcp:127.0.0.1:$tcp_port-:$tcp_guest"
     fi
     : >"$log"
-    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none -monitor none \
+    qemu_guest -display none -monitor none \
         -serial "file:$log" -global virtio-mmio.force-legacy=false \
         -netdev "user,id=n0,$forward" \
         -device virtio-net-device,netdev=n0 -kernel "$image" </dev/null >"$log.qemu" 2>&1 &
@@ -121,7 +121,7 @@ test_console_net() {
     local sock=$OUT/console_net.sock log=$OUT/console_net.log port pid why
     port=$(free_port DGRAM)
     rm -f "$sock"
-    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none -monitor none \
+    qemu_guest -display none -monitor none \
         -chardev "socket,id=console,path=$sock,server=on,wait=on" -serial chardev:console \
         -global virtio-mmio.force-legacy=false \
         -netdev "user,id=n0,hostfwd=udp:127.0.0.1:$port-10.0.2.15:1235" \
@@ -171,7 +171,8 @@ malformed_frames() {
         return
     fi
     : >"$log"
-    ip netns exec "$ns" qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none \
+    ip netns exec "$ns" qemu-system-aarch64 -machine "$QEMU_MACHINE" -cpu cortex-a53 -m 512M \
+        -smp "$(guest_smp "$image")" -display none \
         -monitor none -serial "file:$log" -global virtio-mmio.force-legacy=false \
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
         -device virtio-net-device,netdev=n0 -kernel "$image" </dev/null >"$log.qemu" 2>&1 &
@@ -228,7 +229,7 @@ test_echo_server() {
     local log=$OUT/echo_server.log p=() i
     for i in 0 1 2 3; do p+=("$(free_port "$([ $((i % 2)) -eq 0 ] && echo DGRAM || echo STREAM)")"); done
     : >"$log"
-    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none -monitor none \
+    qemu_guest -display none -monitor none \
         -serial "file:$log" -global virtio-mmio.force-legacy=false \
         -netdev "user,id=n0,hostfwd=udp:127.0.0.1:${p[0]}-10.0.2.15:1235,hostfwd=tcp:127.0.0.1:${p[1]}-10.0.2.15:1236,hostfwd=udp:127.0.0.1:${p[2]}-10.0.2.16:1235,hostfwd=tcp:127.0.0.1:${p[3]}-10.0.2.16:1236" \
         -device virtio-net-device,netdev=n0 -kernel "$BUILD/examples/echo_server/echo_server.img" \

@@ -13,7 +13,7 @@ interact() {
     shift 2
     local sock=$OUT/$name.sock
     rm -f "$sock"
-    qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -nic none -display none \
+    qemu_guest -nic none -display none \
         -monitor none -chardev "socket,id=console,path=$sock,server=on,wait=on" \
         -serial chardev:console -kernel "$image" </dev/null >"$OUT/$name.qemu" 2>&1 &
     local pid=$!

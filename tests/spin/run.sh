@@ -38,7 +38,12 @@
 #    lifecycle_broken_nested.pml (a faulting server keeps a caller other
 #    than its parent) and lifecycle_broken_putback.pml (a restart or stop
 #    drops a child fault being handled), the rules as the kernel once had
-#    them, must each make Spin report an error.
+#    them, must each make Spin report an error;
+#  - smp.pml, a notification across cores under the kernel lock with the
+#    receiving core idling in WFI and woken by the reschedule SGI
+#    (kernel/smp.c), must verify with no error (no lost wakeup, every
+#    notification delivered and handled); smp_broken.pml, no SGI to an idle
+#    core, must make Spin report an error.
 # Safety checks only (-DSAFETY); the ring models take well under a second,
 # net.pml a few seconds, net_demand.pml several seconds and about 0.8 GB of
 # memory, net_demand_rx.pml several seconds and about 0.6 GB, lifecycle.pml
@@ -121,3 +126,5 @@ test_correct_model lifecycle spin_lifecycle \
 test_broken_model lifecycle_broken spin_lifecycle_broken
 test_broken_model lifecycle_broken_nested spin_lifecycle_broken_nested
 test_broken_model lifecycle_broken_putback spin_lifecycle_broken_putback
+test_correct_model smp spin_smp "no lost wakeup across cores, every notification handled"
+test_broken_model smp_broken spin_smp_broken

@@ -18,10 +18,18 @@ import time
 PORT = int(sys.argv[1])
 WWW = sys.argv[2]
 TIMEOUT = 15
+# QEMU's host-side listener has a backlog of one: a connect beyond it waits
+# for the host's SYN retries (1, 3, 7, 15, 31 s), not for the guest.
+CONNECT_TIMEOUT = 40
 
 
 def connect():
-    return socket.create_connection(('127.0.0.1', PORT), timeout=TIMEOUT)
+    try:
+        s = socket.create_connection(('127.0.0.1', PORT), timeout=CONNECT_TIMEOUT)
+    except socket.timeout:
+        raise TimeoutError('no connection in %d s' % CONNECT_TIMEOUT)
+    s.settimeout(TIMEOUT)
+    return s
 
 
 def read_response(s, buf, head_only=False):
@@ -63,6 +71,8 @@ def request(target, method='GET', headers=(), raw=None):
                   ('%s %s HTTP/1.1\r\nHost: x\r\n%sConnection: close\r\n\r\n' %
                    (method, target, ''.join(h + '\r\n' for h in headers))).encode('latin-1'))
         return read_response(s, b'', head_only=method == 'HEAD')
+    except socket.timeout:
+        raise TimeoutError('connected, but no answer to %s %s in %d s' % (method, target, TIMEOUT))
     finally:
         s.close()
 

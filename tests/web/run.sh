@@ -25,7 +25,7 @@ rm -f "$disk" && mkfs.fat -C -F 32 -s 1 "$disk" 131072 >/dev/null && mcopy -s -i
 port=$(free_port STREAM)
 log=$OUT/web.log
 : >"$log"
-qemu-system-aarch64 -machine virt -cpu cortex-a53 -m 512M -display none -monitor none -nic none \
+qemu_guest -display none -monitor none -nic none \
     -serial "file:$log" -global virtio-mmio.force-legacy=false \
     -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-10.0.2.15:80" -device virtio-net-device,netdev=n0 \
     -drive "file=$disk,if=none,format=raw,id=d0" -device virtio-blk-device,drive=d0 \

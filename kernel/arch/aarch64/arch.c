@@ -133,28 +133,32 @@ static enum pride_fault_kind fault_kind_of(unsigned ec)
 struct user_context *handle_el0_sync(struct user_context *ctx, struct core *core, uint64_t esr)
 {
     unsigned ec = (unsigned)(esr >> 26) & 0x3f;
-    if (ec == EC_FP_ACCESS) {
+    kernel_enter(core);
+    if (ec == EC_FP_ACCESS && core->current) { /* (none: another core stopped it) */
         fp_take(core, core->current);
-        return ctx;
+        return kernel_leave(core, ctx);
     }
     uint64_t address = ctx->pc;
     if (ec == EC_DABT_LOWER || ec == EC_IABT_LOWER)
         address = sysreg_read(far_el1);
     else if (ec == EC_SP_ALIGN)
         address = ctx->sp;
-    return kernel_exception(core, fault_kind_of(ec), address, esr);
+    return kernel_leave(core, kernel_exception(core, fault_kind_of(ec), address, esr));
 }
 
 struct user_context *handle_el0_irq(struct user_context *ctx, struct core *core)
 {
     (void)ctx;
-    return kernel_interrupt(core, arch_irq_acknowledge());
+    unsigned intid = arch_irq_acknowledge();
+    kernel_enter(core);
+    return kernel_leave(core, kernel_interrupt(core, intid));
 }
 
 struct user_context *handle_el0_serror(struct user_context *ctx, struct core *core, uint64_t esr)
 {
     (void)ctx;
-    return kernel_exception(core, FAULT_OTHER, 0, esr);
+    kernel_enter(core);
+    return kernel_leave(core, kernel_exception(core, FAULT_OTHER, 0, esr));
 }
 
 void kernel_panic_trap(uint64_t esr, uint64_t elr, uint64_t far)
@@ -186,6 +190,16 @@ bool arch_start_core(unsigned index)
 {
     uint64_t entry = (uint64_t)secondary_start - KERNEL_VOFFSET; /* it starts with the MMU off */
     return psci_call(PSCI_CPU_ON, index, entry, index) == PSCI_SUCCESS;
+}
+
+struct core *arch_this_core(void)
+{
+    return (struct core *)sysreg_read(tpidr_el1);
+}
+
+void arch_cpu_relax(void)
+{
+    __asm__ volatile("yield" ::: "memory");
 }
 
 void arch_wait_for_interrupt(void)

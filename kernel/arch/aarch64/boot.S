@@ -113,6 +113,7 @@ secondary_high:
     msr     vbar_el1, x0
     isb
     mov     x0, x19
+    mov     x1, sp                  /* kernel_secondary_main(index, stack_top) */
     bl      kernel_secondary_main
 4:  wfe
     b       4b

@@ -76,7 +76,8 @@ exception_vectors:
 /*
  * A system call needs no caller-saved registers: the ABI declares x0..x18
  * clobbered. Arguments go straight to
- * kernel_syscall(arg0, arg1, arg2, arg3, number, core).
+ * kernel_syscall(arg0, arg1, arg2, arg3, number, core), or to
+ * kernel_syscall_locked if the core shares the kernel with others.
  */
 el0_sync:
     save_callee_saved
@@ -88,7 +89,11 @@ el0_sync:
     mrs     x5, tpidr_el1
     ldr     x6, [x5, #CORE_KSTACK_TOP]
     mov     sp, x6
+    ldrb    w7, [x5, #CORE_SHARED]
+    cbnz    w7, 1f
     bl      kernel_syscall
+    b       return_to_user
+1:  bl      kernel_syscall_locked   /* PDs on other cores: under the kernel lock */
     b       return_to_user
 
 el0_trap:

@@ -87,6 +87,10 @@ struct pd {
 
 struct core {
     uint64_t kstack_top;    /* first: the exception entry code reads it */
+    bool shared;            /* other cores run PDs too: the kernel takes its lock */
+    bool in_kernel;         /* its PD's registers are saved: it waits for or holds the lock */
+    bool poked;             /* a reschedule SGI is on its way to it */
+    uint8_t index;          /* 0 boots; the GIC's and PSCI's number for it */
     struct pd *current;     /* running PD (never in a ready queue), or NULL */
     struct pd *loaded;      /* PD whose address space is installed */
     struct arch_core arch;
@@ -99,6 +103,9 @@ struct core {
     uint64_t slice_end;     /* counter value the running time slice ends at */
     uint64_t timer_deadline; /* what the kernel's timer is set for */
 };
+
+_Static_assert(__builtin_offsetof(struct core, kstack_top) == CORE_KSTACK_TOP, "core kstack_top");
+_Static_assert(__builtin_offsetof(struct core, shared) == CORE_SHARED, "core shared");
 
 extern struct pd pds[PRIDE_MAX_PDS];
 extern unsigned num_pds;
@@ -118,6 +125,7 @@ static inline const struct channel *channel_with(const struct pd *pd, uint64_t c
  *   ipc.c, irq.c        notifications, calls, receive; interrupt dispatch
  *   budget.c            scheduling contexts: charging, throttling, refills
  *   sched.c, print.c    the scheduler; console output
+ *   smp.c               the kernel lock; what one core asks of another
  */
 
 /* entry.c: the ways in from a PD, and the way out. */
@@ -125,13 +133,17 @@ struct user_context *kernel_exit(struct core *core);
 struct user_context *kernel_exception(struct core *core, enum pride_fault_kind kind,
                                       uint64_t address, uint64_t esr);
 struct user_context *kernel_interrupt(struct core *core, unsigned intid);
+void kernel_enter(struct core *core);
+struct user_context *kernel_leave(struct core *core, struct user_context *ctx);
 
-/* syscall.c */
+/* syscall.c: the second with PDs on other cores (vectors.S picks) */
 struct user_context *kernel_syscall(uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t arg3,
                                     uint64_t number, struct core *core);
+struct user_context *kernel_syscall_locked(uint64_t arg0, uint64_t arg1, uint64_t arg2,
+                                           uint64_t arg3, uint64_t number, struct core *core);
 
 /* pd.c */
-void pd_install(struct core *core, const struct bootspec *spec, unsigned index);
+void pd_install(struct core *cores, const struct bootspec *spec, unsigned index);
 void pd_reset_context(struct pd *pd, uint64_t pc);
 bool pd_child_control(struct pd *parent, unsigned sysno, uint64_t child_id, uint64_t pc);
 
@@ -170,7 +182,7 @@ void sched_remove(struct pd *pd);
 void sched_drop(struct pd *pd);
 void sched_throttle(struct pd *pd);
 void sched_release(struct pd *pd);
-bool sched_throttled(const struct pd *pd);
+bool sched_throttled(const struct core *core, const struct pd *pd);
 void sched_timeslice_expired(struct core *core);
 struct pd *sched_pick(struct core *core);
 
@@ -179,5 +191,12 @@ void kprintf(const char *fmt, ...);
 bool debug_write(struct pd *pd);
 void debug_flush(struct pd *pd);
 _Noreturn void kernel_panic(const char *why);
+
+/* smp.c */
+void smp_lock(struct core *core);
+void smp_unlock(struct core *core);
+void smp_wake_remote(struct core *core, const struct pd *pd);
+void smp_poked(struct core *core);
+void smp_stall(struct pd *pd);
 
 #endif

@@ -108,5 +108,6 @@
 
 /* Offset of the kernel stack top in struct core (first field). */
 #define CORE_KSTACK_TOP 0
+#define CORE_SHARED     8 /* struct core's shared: system calls take the kernel lock */
 
 #endif

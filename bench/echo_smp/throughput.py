@@ -4,7 +4,8 @@ Usage: throughput.py UDP_PORT TCP_PORT
 Prints 'udp_pps N' and 'tcp_kib_per_s N'. UDP: PACKETS datagrams of 64
 bytes with at most WINDOW unanswered at a time (a lost one is sent again
 after a second); TCP: TCP_BYTES through the echo port, written by one
-thread while this one reads the echo back. Every wait is bounded.
+thread while this one reads the echo back and checks it byte for byte.
+Every wait is bounded.
 """
 import socket
 import sys
@@ -43,10 +44,10 @@ def udp_pps(port):
 
 def tcp_kib_per_s(port):
     sock = socket.create_connection((HOST, port), timeout=10)
-    chunk = bytes(range(256)) * 256
+    chunk = bytes(range(256)) * 257  # (a recv's worth from any offset in it)
     def write():
-        for _ in range(TCP_BYTES // len(chunk)):
-            sock.sendall(chunk)
+        for _ in range(TCP_BYTES // 65536):
+            sock.sendall(chunk[:65536])
     writer = threading.Thread(target=write, daemon=True)
     start = time.monotonic()
     writer.start()
@@ -57,6 +58,8 @@ def tcp_kib_per_s(port):
         data = sock.recv(1 << 16)
         if not data:
             raise SystemExit("tcp: closed after %d bytes" % got)
+        if data != chunk[got % 256:got % 256 + len(data)]:
+            raise SystemExit("tcp: the echo differs from what was sent after %d bytes" % got)
         got += len(data)
     elapsed = time.monotonic() - start
     writer.join(10)

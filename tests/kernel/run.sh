@@ -160,7 +160,7 @@ test_smp_boot() {
         done
     done
     log=$OUT/smp_1.log
-    boot_system "$(sys lifecycle)" "$log" 10 "^requeue: child fault delivered"
+    boot_system "$(sys lifecycle)" "$log" 10 "^requeue: child fault delivered" -smp 1
     expect_no_line smp_1_no_cores_line "$log" "pride: [0-9]+ cores up"
 }
 

@@ -17,20 +17,6 @@ static uint64_t round, wrong, checksum, started;
 static uint32_t insns_at_start;
 #endif
 
-static uint64_t counter_now(void)
-{
-    uint64_t now;
-    __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(now));
-    return now;
-}
-
-static uint64_t counter_hz(void)
-{
-    uint64_t hz;
-    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
-    return hz;
-}
-
 static void ask(void)
 {
     page->question = round + 1;
@@ -39,7 +25,7 @@ static void ask(void)
 
 static void report(void)
 {
-    uint64_t ticks = counter_now() - started;
+    uint64_t ticks = pride_counter_now() - started;
     microkit_dbg_puts("ping: rounds ");
     pride_dbg_put_dec(round);
     microkit_dbg_puts(" wrong ");
@@ -47,7 +33,7 @@ static void report(void)
     microkit_dbg_puts(" checksum ");
     pride_dbg_put_hex(checksum);
     microkit_dbg_puts(" rounds_per_s ");
-    pride_dbg_put_dec(ticks ? round * counter_hz() / ticks : 0);
+    pride_dbg_put_dec(ticks ? round * pride_counter_hz() / ticks : 0);
     microkit_dbg_puts("\n");
 #ifdef PRIDE_BENCH
     microkit_dbg_puts("xcore_notify_round_trip_insns: ");
@@ -59,7 +45,7 @@ static void report(void)
 void init(void)
 {
     page = (volatile struct exchange *)exchange;
-    started = counter_now();
+    started = pride_counter_now();
 #ifdef PRIDE_BENCH
     insns_at_start = pride_instructions_retired();
 #endif

@@ -14,17 +14,9 @@ static struct ring_consumer ring;
 static bool attached;
 static uint64_t expected = 1, received, out_of_order, sum, started;
 
-static uint64_t counter_now(void)
-{
-    uint64_t now;
-    __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(now));
-    return now;
-}
-
 static void report(void)
 {
-    uint64_t hz, ticks = counter_now() - started;
-    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    uint64_t ticks = pride_counter_now() - started;
     microkit_dbg_puts("consumer: received ");
     pride_dbg_put_dec(received);
     microkit_dbg_puts(" out_of_order ");
@@ -32,7 +24,7 @@ static void report(void)
     microkit_dbg_puts(" sum ");
     pride_dbg_put_dec(sum);
     microkit_dbg_puts(" items_per_s ");
-    pride_dbg_put_dec(ticks ? received * hz / ticks : 0);
+    pride_dbg_put_dec(ticks ? received * pride_counter_hz() / ticks : 0);
     microkit_dbg_puts("\n");
 }
 
@@ -57,7 +49,7 @@ static bool drain(void)
 
 void init(void)
 {
-    started = counter_now();
+    started = pride_counter_now();
 }
 
 void notified(microkit_channel ch)

@@ -123,9 +123,9 @@ if data != clean:
     sys.exit('byte %d (sector %d) differs' % (first, first // 512))" "$1" "$2" $PARTS
 }
 
-# boot_parts DISK LOG: the two-client system on DISK until both clients are
-# done and the statistics PD has reported twice (at most 30 s), then QEMU
-# is killed by its PID.
+# boot_parts DISK LOG: the two-client system on DISK until the statistics
+# PD has reported twice, the last time after the hostile client's attack
+# (at most 30 s), then QEMU is killed by its PID.
 boot_parts() {
     : >"$2"
     qemu_guest -nic none -display none \
@@ -134,7 +134,9 @@ boot_parts() {
         -kernel "$BUILD/tests/systems/blk_parts/blk_parts.img" </dev/null >"$2.qemu" 2>&1 &
     local pid=$! i
     for ((i = 0; i < 600; i++)); do
-        [ "$(grep -c '^stats: blk_virt ' "$2")" -ge 2 ] && break
+        [ "$(grep -c '^stats: blk_virt ' "$2")" -ge 2 ] &&
+            [ "$(grep -n '^stats: blk_virt ' "$2" | tail -1 | cut -d: -f1)" -gt "$(line_of "$2" 'hostile: attacked')" ] &&
+            [ "$(line_of "$2" 'hostile: attacked')" -gt 0 ] && break
         grep -q 'does not check out' "$2" && sleep 1 && break
         sleep 0.05
     done

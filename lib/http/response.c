@@ -90,12 +90,26 @@ const char *http_reason(unsigned code)
         put_lit(w, "\r\n");                                                                     \
     } while (0)
 
-/* An HTTP date (its fixed length copied whole). */
+/* An HTTP date (its fixed length copied whole). A head's dates are
+ * nearly always the current second and a file's mtime that the last head
+ * had too, so the last two are kept formatted: a date costs about 190
+ * instructions to format and about 15 to find here. */
 static void put_date(struct writer *w, uint64_t t)
 {
-    char date[HTTP_DATE_BYTES];
-    http_format_date(t, date);
-    put_known(w, date, HTTP_DATE_BYTES - 1);
+    static struct {
+        bool set;
+        uint64_t t;
+        char text[HTTP_DATE_BYTES];
+    } recent[2];
+    static unsigned older; /* the one a new date replaces */
+    unsigned i = recent[0].set && recent[0].t == t ? 0 : recent[1].set && recent[1].t == t ? 1 : 2;
+    if (i == 2) {
+        i = older;
+        recent[i].set = true, recent[i].t = t;
+        http_format_date(t, recent[i].text);
+    }
+    older = !i;
+    put_known(w, recent[i].text, HTTP_DATE_BYTES - 1);
 }
 
 /* Content-Range: "bytes first-last/total", or "bytes * /total" (416). */

@@ -382,6 +382,25 @@ static void test_conditions(void)
     CHECK(!strcmp(http_reason(404), "Not Found") && !*http_reason(999));
 }
 
+/* The head's dates (kept formatted for the next head) against fresh
+ * ones, over times that repeat, alternate and change. */
+static void test_head_dates(void)
+{
+    static const uint64_t times[] = {5, 5, 7, 5, 7, 9, 9, 5, 86400, 7, 253402300800, 5};
+    unsigned n = sizeof(times) / sizeof(times[0]);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t now = times[i], mtime = times[(i * 7 + 3) % n];
+        struct http_response r = {.code = 200, .has_mtime = true, .mtime = mtime, .now = now};
+        char out[512], want[512], date[HTTP_DATE_BYTES], modified[HTTP_DATE_BYTES];
+        size_t len = http_format_head(&r, out, sizeof(out) - 1);
+        out[len] = 0;
+        http_format_date(now, date), http_format_date(mtime, modified);
+        snprintf(want, sizeof(want), "HTTP/1.1 200 OK\r\nDate: %s\r\nServer: Pride\r\n"
+                 "Last-Modified: %s\r\n", date, modified);
+        CHECK(len && !strncmp(out, want, strlen(want)));
+    }
+}
+
 static void test_heads(void)
 {
     char out[512];
@@ -408,6 +427,7 @@ static void test_heads(void)
     CHECK(http_format_head(&r, out, sizeof(out)) && strstr(out, "\r\nContent-Range: bytes */100\r\n"));
     r = (struct http_response){.code = 405, .allow = "GET, HEAD, PUT"};
     CHECK(http_format_head(&r, out, sizeof(out)) && strstr(out, "\r\nAllow: GET, HEAD, PUT\r\n"));
+    test_head_dates();
 }
 
 static void test_bodies(void)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The web server (examples/webserver) from the host: a disk made from the
-# example's www/, random files of 1, 4 and 64 MiB and directories without
-# an index.html (a few odd names; 300 long ones), the system booted with
-# 127.0.0.1:PORT forwarded to its port 80, and tests/web/check.py's HTTP
-# checks (files byte for byte, every status, ranges, conditional requests,
-# keep-alive and pipelining, 32 connections at once, a 64 MiB download,
-# hostile clients), an upload with curl, then on the same boot
+# example's www/, random files of 1, 4 and 64 MiB, directories without an
+# index.html (a few odd names; 300 long ones) and a directory whose one
+# entry is corrupt on the disk (tests/web/corrupt_entry.py); the system
+# booted with 127.0.0.1:PORT forwarded to its port 80, and
+# tests/web/check.py's HTTP checks (files byte for byte, every status,
+# ranges, conditional requests, keep-alive and pipelining, 32 connections
+# at once, a 64 MiB download, 500 for the corrupt entry, idle connections
+# closed, hostile clients), an upload with curl, then on the same boot
 # tests/web/load.sh (10,000 keep-alive GETs over 32 connections with ab) and
 # tests/web/browser.py (/ and /status in headless Chromium: screenshots not
 # blank, the DOM's titles and request count). QEMU is killed by its PID.
@@ -19,9 +21,12 @@ rm -rf "$OUT/www" && cp -r "$ROOT/examples/webserver/www" "$OUT/www" &&
     head -c 67108864 /dev/urandom >"$OUT/www/huge.bin" &&
     mkdir -p "$OUT/www/list/sub" "$OUT/www/many" && echo spaced >"$OUT/www/list/a b.txt" &&
     echo amp >"$OUT/www/list/x&y.html" && echo hidden >"$OUT/www/list/.hidden" &&
-    for ((i = 0; i < 300; i++)); do : >"$OUT/www/many/$(printf 'entry-%03d-%0120d' $i 0)"; done
+    for ((i = 0; i < 300; i++)); do : >"$OUT/www/many/$(printf 'entry-%03d-%0120d' $i 0)"; done &&
+    mkdir -p "$OUT/www/bad" && echo lost >"$OUT/www/bad/broken.txt"
 disk=$OUT/www.img
-rm -f "$disk" && mkfs.fat -C -F 32 -s 1 "$disk" 131072 >/dev/null && mcopy -s -i "$disk" "$OUT/www"/* ::/
+rm -f "$disk" && mkfs.fat -C -F 32 -s 1 "$disk" 131072 >/dev/null && mcopy -s -i "$disk" "$OUT/www"/* ::/ &&
+    python3 "$ROOT/tests/web/corrupt_entry.py" "$disk" "BROKEN  TXT" ||
+    fail web_disk "could not make $disk"
 port=$(free_port STREAM)
 log=$OUT/web.log
 : >"$log"

@@ -830,13 +830,22 @@ static void advance(struct conn *c)
 
 /* ---- connections ---- */
 
-static void forget(struct conn *c)
+/* Nothing of a response is left to send: none of it may go out after
+ * the response's end, nor on the slot's next connection. */
+static void clear_response(struct conn *c)
 {
-    stop_waiting(c);
-    c->uploading = false;
     if (c->open)
         close_handle(c->handle);
     c->open = false;
+    c->chunk_len = c->chunk_sent = 0, c->left = 0;
+    c->out_len = c->out_sent = 0;
+    c->uploading = false;
+}
+
+static void forget(struct conn *c)
+{
+    stop_waiting(c);
+    clear_response(c);
     c->generation++;
     c->stage = FREE;
     c->pcb = NULL;
@@ -861,12 +870,7 @@ static bool drop(struct conn *c, bool abort)
 /* The response is out: the next request, or the close. */
 static void finish(struct conn *c)
 {
-    if (c->open)
-        close_handle(c->handle);
-    c->open = false;
-    c->chunk_len = c->chunk_sent = 0, c->left = 0;
-    c->out_len = c->out_sent = 0;
-    c->uploading = false;
+    clear_response(c);
     tcp_output(c->pcb);
     if (!c->keep_alive) {
         drop(c, false);

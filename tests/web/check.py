@@ -334,6 +334,35 @@ def closed_silently(s):
     return data == b''
 
 
+def stalled_reader():
+    """A client that asks for the 64 MiB file and then reads no more: the
+    server, its window closed, lets it go after the idle limit with most
+    of a chunk unsent, and the slot's next connection must get none of it."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(CONNECT_TIMEOUT)
+    s.connect(('127.0.0.1', PORT))
+    s.sendall(b'GET /huge.bin HTTP/1.1\r\nHost: x\r\n\r\n')
+    s.recv(64)  # the response is under way
+    return s
+
+
+def drained(s):
+    """Did the server cut s short (a reset, or its end before 64 MiB)?"""
+    s.settimeout(TIMEOUT)
+    got = 0
+    try:
+        for _ in range(100000):  # what the host buffered, then the end
+            data = s.recv(1 << 20)
+            if not data:
+                break
+            got += len(data)
+    except (ConnectionError, socket.timeout):
+        pass
+    s.close()
+    return got < 64 << 20
+
+
 def server_errors(name):
     """A directory whose entry is corrupt on the disk (its first cluster
     beyond the volume, tests/web/run.sh): 500 for the file and for the
@@ -369,6 +398,7 @@ def hostile(name):
     half.close()
     check(name + '_half_closed', st == 200 and body == www('docs/about.txt'), '%d' % st)
     start = time.time()
+    stalled = stalled_reader()  # first, so that its slot is the lowest free one after
     silent = connect()  # connected, nothing sent: closed without a word
     kept = connect()  # a keep-alive request answered, then nothing: closed the same way
     kept.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\n\r\n')
@@ -384,6 +414,12 @@ def hostile(name):
     waited = time.time() - start
     check(name + '_idle_closed', st == 200 and body == www('docs/about.txt') and idle == [True, True] and
           6 < waited < 25, '%d, %r after %.0f s' % (st, idle, waited))
+    time.sleep(max(0, start + 18 - time.time()))  # its window closed, then the idle limit (10-12 s)
+    cut = drained(stalled)
+    after = [request('/docs/about.txt') for _ in range(3)]  # on the stalled reader's slot
+    check(name + '_stalled_reader_let_go', cut and all(st == 200 and body == www('docs/about.txt')
+                                                      for st, _, body, _ in after),
+          'cut %r; %r' % (cut, [(st, len(body)) for st, _, body, _ in after]))
     st, _, body, _ = request('/')
     check(name + '_served_after', st == 200 and body == www('index.html'), '%d' % st)
 

@@ -1008,6 +1008,10 @@ static void start_listening(void)
         conns[i].slot = data + (uint64_t)i * slot_bytes, conns[i].slot_offset = (uint64_t)i * slot_bytes;
     make_upload_dir(&conns[0]);
     struct tcp_pcb *tcp = tcp_new();
+    /* lwIP makes room for a new connection by aborting an older one of
+     * lower or equal priority; at the lowest there is none, so a storm of
+     * connections waits for PCBs instead of cutting served ones short. */
+    tcp_setprio(tcp, TCP_PRIO_MIN);
     tcp_bind(tcp, IP_ADDR_ANY, HTTP_PORT);
     tcp = tcp_listen(tcp);
     tcp_accept(tcp, on_accept);

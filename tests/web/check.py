@@ -389,8 +389,19 @@ def hostile(name):
         s.close()
     st, _, body, _ = request('/docs/about.txt')
     check(name + '_random_bytes_then_served', st == 200 and body == www('docs/about.txt'), '%d' % st)
+    held = connect()  # a keep-alive connection from before the storm: the storm may not take it
+    held.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\n\r\n')
+    first = read_response(held, b'')
     codes = storm(CONNECTIONS + 16)  # beyond the limit: 503 or served, then normal
     check(name + '_storm', all(c in (200, 503) for c in codes) and 200 in codes, '%r' % codes)
+    try:
+        held.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\n\r\n')
+        second = read_response(held, first[3])
+    except (ConnectionError, TimeoutError) as e:
+        second = (0, {}, repr(e).encode(), b'')
+    held.close()
+    check(name + '_storm_spared_a_connection', [first[0], second[0]] == [200, 200] and
+          first[2] == second[2] == www('docs/about.txt'), '%d then %d %r' % (first[0], second[0], second[2][:60]))
     half = connect()  # a client that closes its sending side after the request
     half.sendall(b'GET /docs/about.txt HTTP/1.1\r\nHost: x\r\n\r\n')
     half.shutdown(socket.SHUT_WR)
